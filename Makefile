@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench_mmio - how Linux maps device memory (VM_PFNMAP) into user space.
+# `make help` lists the targets; README.md explains the numbers.
+
+TOP := $(abspath .)
+BUILD := $(TOP)/build
+
+# What `make bench` runs.  Unset knobs come from the profile.
+BENCH ?= fault
+PROFILE ?= default
+STRATEGY ?= all
+SIZE ?=
+ALIGN ?=
+REPS ?=
+ACCESS ?=
+CACHE ?=
+OFFSET ?=
+OUT ?= $(TOP)/results
+
+# Where it runs: debian-6.12 | debian-6.1 | host | a bzImage with KDIR=.
+# vm-run picks the default (host when modules load here, else debian-6.12).
+KERNEL ?=
+KDIR ?=
+ADD ?=
+CMD ?=
+MODPARAMS ?=
+BAR_SIZE ?=
+
+export KERNEL KDIR MODPARAMS BAR_SIZE OUT
+
+BENCH_BIN := $(BUILD)/bench/bench_mmio
+SELFTEST_BIN := $(BUILD)/tests/mmio_selftest
+PROFILE_FILE := $(TOP)/config/$(PROFILE).conf
+
+bench_args := --profile=/$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
+	$(if $(SIZE),--size=$(SIZE)) $(if $(ALIGN),--align=$(ALIGN)) \
+	$(if $(REPS),--reps=$(REPS)) $(if $(ACCESS),--access=$(ACCESS)) \
+	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
+
+.PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean
+
+all: build
+
+build: deps-check
+	$(MAKE) -C bench BUILD=$(BUILD)/bench
+	$(MAKE) -C tests/guest BUILD=$(BUILD)/tests
+	scripts/vm-run --build-only
+
+deps:
+	scripts/deps --kernels
+
+# `bench` and `test` install what is missing, and nothing when nothing is.
+deps-check:
+	@scripts/deps --check 2>/dev/null || scripts/deps
+
+$(BENCH_BIN): deps-check FORCE
+	@$(MAKE) -s -C bench BUILD=$(BUILD)/bench
+
+$(SELFTEST_BIN): deps-check FORCE
+	@$(MAKE) -s -C tests/guest BUILD=$(BUILD)/tests
+
+FORCE:
+
+bench: $(BENCH_BIN)
+	@test -f $(PROFILE_FILE) || { echo "make: no profile $(PROFILE_FILE) (see config/)"; exit 2; }
+	scripts/vm-run --min-bar $(or $(SIZE),1G) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
+		--cmd "bench_mmio $(BENCH) $(bench_args)"
+
+vm-run: deps-check
+	@test -n "$(CMD)" || { echo 'make: vm-run needs CMD="..." (and ADD="file ...")'; exit 2; }
+	scripts/vm-run --cmd "$(CMD)"
+
+unit: $(BENCH_BIN)
+	$(BUILD)/bench/unit_tests
+
+test: deps-check
+	tests/run
+
+plot: deps-check
+	plot/plot $(or $(RESULT),$$(ls -t $(OUT)/*.json 2>/dev/null | head -n 1))
+
+help:
+	@echo 'bench_mmio: how Linux maps device memory (VM_PFNMAP) into user space'
+	@echo
+	@echo '  make                 build the benchmarks, the selftest and the module'
+	@echo '  make deps            install the Debian packages and guest kernels needed'
+	@echo '  make bench           run a benchmark in a guest (or natively with KERNEL=host)'
+	@echo '      STRATEGY=remap|pte|bulk|pmd|pud|all (or a comma list)   default: all'
+	@echo '      SIZE=1G ALIGN=auto|none|pmd|pud REPS=5 ACCESS=read|write CACHE=uc|wc OFFSET=0'
+	@echo '      PROFILE=default   (config/PROFILE.conf; SIZE etc. override it)'
+	@echo '      KERNEL=debian-6.12|debian-6.1|host|/path/bzImage (KDIR=its build tree)'
+	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
+	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
+	@echo '  make test            unit tests + the module in 6.12 and 6.1 guests (TAP)'
+	@echo '  make plot [RESULT=results/x.json]                     figures from a result'
+	@echo '  make clean           remove build/ (keeps downloaded kernels: make distclean)'
+
+clean:
+	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm
+
+distclean:
+	rm -rf $(BUILD)
