@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bench.h - the benchmark interface.
+ *
+ * A benchmark is one file that defines a struct benchmark: its name, a help
+ * line, its own options table (beside the common one below) and a run
+ * function that appends run objects to ctx->runs.  The driver (main.c) parses
+ * options, disables ASLR, pins, calibrates the clock, opens the device, builds
+ * the document and writes it.
+ */
+#ifndef BENCH_BENCH_H
+#define BENCH_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "bench_mmio_uapi.h"
+#include "opts.h"
+#include "sysinfo.h"
+
+struct common_params {
+	uint64_t strategies;		/* mask of BENCH_MMIO_STRATEGY_* */
+	uint64_t size, offset;
+	unsigned int align, access, cache;
+	uint64_t reps, cpu;
+	const char *device, *out, *profile;
+	bool quiet;
+};
+
+enum { ACCESS_READ = 0, ACCESS_WRITE = 1 };
+
+extern const struct opt common_opts[];
+
+struct bench_ctx {
+	const struct common_params *p;
+	const struct bench_mmio_info *info;
+	const struct tsc_info *tsc;
+	const struct thp_state *thp;
+	json_t *runs;			/* append run objects here */
+};
+
+struct benchmark {
+	const char *name;
+	const char *help;
+	const struct opt *opts;		/* benchmark-specific options */
+	void *params;			/* their storage */
+	/* Returns the number of runs with status "fail" (or < 0: no result). */
+	int (*run)(struct bench_ctx *ctx);
+};
+
+extern const struct benchmark *const benchmarks[];	/* NULL-terminated */
+
+extern const struct benchmark bench_fault;
+
+const struct benchmark *find_benchmark(const char *name);
+
+#endif

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/* device.c - /dev/bench_mmio access and the names of its uapi values. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "device.h"
+
+const char *const strategy_names[] = { "remap", "pte", "bulk", "pmd", "pud", "all", NULL };
+const char *const align_names[] = { "auto", "none", "pmd", "pud", NULL };
+const char *const cache_names[] = { "uc", "wc", NULL };
+const char *const level_names[] = { "pte", "pmd", "pud", NULL };
+const char *const access_names[] = { "read", "write", NULL };
+
+static const char *const cap_names[] = {
+	"cpu_pmd", "cpu_pud", "core_pmd", "core_pud",
+	"insert_pmd", "insert_pud", "pat", "vma_lock",
+};
+
+int dev_open(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "cannot open %s: %s (%s)", path, strerror(e),
+			 e == EACCES || e == EPERM ? "the device is root only" :
+			 "load the module (insmod bench_mmio.ko) or use `make bench` to run in the VM");
+		return -1;
+	}
+	return fd;
+}
+
+int dev_info(int fd, struct bench_mmio_info *info, char *err, size_t errlen)
+{
+	memset(info, 0, sizeof(*info));
+	if (ioctl(fd, BENCH_MMIO_GET_INFO, info)) {
+		snprintf(err, errlen, "BENCH_MMIO_GET_INFO: %s (is this the bench_mmio device?)",
+			 strerror(errno));
+		return -1;
+	}
+	if (info->abi_version != BENCH_MMIO_ABI_VERSION) {
+		snprintf(err, errlen, "module ABI version %llu, this program speaks %d: rebuild one of them",
+			 (unsigned long long)info->abi_version, BENCH_MMIO_ABI_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+int dev_set(int fd, unsigned long req, uint64_t value)
+{
+	struct bench_mmio_set s = { .value = value };
+
+	return ioctl(fd, req, &s) ? -errno : 0;
+}
+
+json_t *caps_to_json(uint64_t caps)
+{
+	json_t *a = json_array();
+
+	for (unsigned int b = 0; b < 64; b++) {
+		char name[16];
+
+		if (!(caps & (1ULL << b)))
+			continue;
+		if (b < sizeof(cap_names) / sizeof(cap_names[0])) {
+			json_array_append_new(a, json_string(cap_names[b]));
+		} else {
+			snprintf(name, sizeof(name), "bit%u", b);
+			json_array_append_new(a, json_string(name));
+		}
+	}
+	return a;
+}
+
+static const char *level_name(uint64_t l)
+{
+	return l < BENCH_MMIO_NR_LEVELS ? level_names[l] : "unknown";
+}
+
+json_t *info_to_json(const struct bench_mmio_info *i)
+{
+	json_t *ml = json_array();
+
+	for (int s = 0; s < BENCH_MMIO_NR_STRATEGIES; s++)
+		json_array_append_new(ml, json_integer(i->max_level[s]));
+	return json_pack("{sI sI sI sI sI sI sI sI sI sI sI sI so sI sI sI sI sI sI sI sI}",
+			 "abi_version", (json_int_t)i->abi_version,
+			 "backing_kind", (json_int_t)i->backing_kind,
+			 "phys_base", (json_int_t)i->phys_base,
+			 "size", (json_int_t)i->size,
+			 "pci_domain", (json_int_t)i->pci_domain,
+			 "pci_bus", (json_int_t)i->pci_bus,
+			 "pci_devfn", (json_int_t)i->pci_devfn,
+			 "pci_bar", (json_int_t)i->pci_bar,
+			 "pci_vendor", (json_int_t)i->pci_vendor,
+			 "pci_device", (json_int_t)i->pci_device,
+			 "caps", (json_int_t)i->caps,
+			 "strategies", (json_int_t)i->strategies,
+			 "max_level", ml,
+			 "strategy", (json_int_t)i->strategy,
+			 "align", (json_int_t)i->align,
+			 "cache", (json_int_t)i->cache,
+			 "default_strategy", (json_int_t)i->default_strategy,
+			 "revoked", (json_int_t)i->revoked,
+			 "page_shift", (json_int_t)i->page_shift,
+			 "pmd_shift", (json_int_t)i->pmd_shift,
+			 "pud_shift", (json_int_t)i->pud_shift);
+}
+
+json_t *backing_to_json(const struct bench_mmio_info *i, const char *cache)
+{
+	json_t *pci = json_null();
+	const char *kind = i->backing_kind == BENCH_MMIO_BACKING_PCI_BAR ? "pci_bar" :
+			   i->backing_kind == BENCH_MMIO_BACKING_PHYS ? "phys" : "unknown";
+
+	if (i->backing_kind == BENCH_MMIO_BACKING_PCI_BAR) {
+		char bdf[32], ven[8], dev[8];
+
+		snprintf(bdf, sizeof(bdf), "%04llx:%02llx:%02llx.%llx",
+			 (unsigned long long)i->pci_domain, (unsigned long long)i->pci_bus,
+			 (unsigned long long)(i->pci_devfn >> 3) & 0x1f,
+			 (unsigned long long)i->pci_devfn & 7);
+		snprintf(ven, sizeof(ven), "%04llx", (unsigned long long)i->pci_vendor & 0xffff);
+		snprintf(dev, sizeof(dev), "%04llx", (unsigned long long)i->pci_device & 0xffff);
+		pci = json_pack("{ss sI ss ss}", "bdf", bdf, "bar", (json_int_t)i->pci_bar,
+				"vendor", ven, "device", dev);
+	}
+	return json_pack("{ss sI sI ss? so}", "kind", kind,
+			 "size_bytes", (json_int_t)i->size,
+			 "phys_base", (json_int_t)i->phys_base,
+			 "cache", cache, "pci", pci);
+}
+
+json_t *module_to_json(const struct bench_mmio_info *i)
+{
+	json_t *ml = json_object(), *st = json_array();
+
+	for (int s = 0; s < BENCH_MMIO_NR_STRATEGIES; s++) {
+		if (!(i->strategies & (1ULL << s)))
+			continue;
+		json_array_append_new(st, json_string(strategy_names[s]));
+		json_object_set_new(ml, strategy_names[s], json_string(level_name(i->max_level[s])));
+	}
+	return json_pack("{sI so so so ss sI sI sI sI}",
+			 "abi_version", (json_int_t)i->abi_version,
+			 "caps", caps_to_json(i->caps),
+			 "max_level", ml,
+			 "strategies", st,
+			 "default_strategy", i->default_strategy < BENCH_MMIO_NR_STRATEGIES ?
+				strategy_names[i->default_strategy] : "unknown",
+			 "caps_raw", (json_int_t)i->caps,
+			 "page_shift", (json_int_t)i->page_shift,
+			 "pmd_shift", (json_int_t)i->pmd_shift,
+			 "pud_shift", (json_int_t)i->pud_shift);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* device.h - /dev/bench_mmio access and the names of its uapi values. */
+#ifndef BENCH_DEVICE_H
+#define BENCH_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "bench_mmio_uapi.h"
+
+/* Indexed by the uapi enums; NULL-terminated so they serve as enum values. */
+extern const char *const strategy_names[];	/* + "all" (option lists) */
+extern const char *const align_names[];
+extern const char *const cache_names[];
+extern const char *const level_names[];
+extern const char *const access_names[];	/* "read", "write" */
+
+/* Open the device; on failure a full message (with a hint) in err. */
+int dev_open(const char *path, char *err, size_t errlen);
+/* GET_INFO + ABI check. */
+int dev_info(int fd, struct bench_mmio_info *info, char *err, size_t errlen);
+/* SET_* ioctl; returns 0 or -errno. */
+int dev_set(int fd, unsigned long req, uint64_t value);
+
+json_t *caps_to_json(uint64_t caps);
+json_t *info_to_json(const struct bench_mmio_info *info);	/* raw GET_INFO */
+json_t *backing_to_json(const struct bench_mmio_info *info, const char *cache);
+json_t *module_to_json(const struct bench_mmio_info *info);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* result.h - the bench_mmio/1 result document and its atomic write. */
+#ifndef BENCH_RESULT_H
+#define BENCH_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <jansson.h>
+
+#define RESULT_SCHEMA "bench_mmio/1"
+
+#ifndef BENCH_MMIO_VERSION
+#define BENCH_MMIO_VERSION "unknown"
+#endif
+
+/* Top-level document with schema, suite, created, command and an empty runs[]. */
+json_t *result_new(time_t created, int argc, char **argv);
+
+/*
+ * Metric object: {unit, better, n, mean, stddev, min, median, max, ci95,
+ * values}.  values[i] is null where valid && !valid[i]; the summary is over
+ * the valid values only (all null when there are none).
+ */
+json_t *metric_json(const char *unit, const char *better, const double *v,
+		    const bool *valid, size_t n);
+
+void iso8601_utc(time_t t, char *buf, size_t len);	/* 2024-01-31T12:00:00Z */
+/* <dir>/<bench>-<which>-<release>-<YYYYmmddTHHMMSSZ>.json, sanitised. */
+int result_path(char *buf, size_t len, const char *dir, const char *bench,
+		const char *which, const char *release, time_t t);
+int mkdir_p(const char *dir, char *err, size_t errlen);
+/*
+ * Write doc to path atomically: temp file in the same directory, fsync,
+ * rename, fsync of the directory.  On failure nothing is left behind and an
+ * existing file at path is untouched.
+ */
+int result_write_atomic(const json_t *doc, const char *path, char *err, size_t errlen);
+
+/* Test hook: make result_write_atomic() fail just before the rename. */
+extern bool result_fail_before_rename;
+
+#endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* sysinfo.h - timing, pinning, ASLR and the "system" section of a result. */
+#ifndef BENCH_SYSINFO_H
+#define BENCH_SYSINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+/* ---- serialized cycle counter ---- */
+
+struct tsc_info {
+	double hz;			/* ticks per second */
+	bool invariant;			/* CPUID 0x80000007 EDX[8] */
+	bool rdtscp;			/* CPUID 0x80000001 EDX[27] */
+	bool is_tsc;			/* false: clock_gettime fallback */
+	double spread_ppm;		/* calibration windows max-min / median */
+	char method[160];		/* calibration */
+	char read_method[128];		/* how each timestamp is taken */
+};
+
+extern bool tsc_use_rdtscp;
+
+#if defined(__x86_64__) || defined(__i386__)
+static inline uint64_t tick_begin(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) :: "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint64_t tick_end(void)
+{
+	uint32_t lo, hi, aux;
+
+	if (tsc_use_rdtscp)
+		__asm__ __volatile__("rdtscp\n\tlfence" : "=a"(lo), "=d"(hi), "=c"(aux) :: "memory");
+	else
+		__asm__ __volatile__("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) :: "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+#else
+#include <time.h>
+static inline uint64_t tick_begin(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+#define tick_end tick_begin
+#endif
+
+/* Calibrate the counter against CLOCK_MONOTONIC_RAW (call after pinning). */
+void tsc_calibrate(struct tsc_info *t);
+uint64_t now_ns(void);	/* CLOCK_MONOTONIC_RAW */
+
+/* ---- process setup ---- */
+
+struct aslr_state {
+	bool disabled;		/* ADDR_NO_RANDOMIZE in effect */
+	bool reexeced;		/* we re-executed ourselves to get it */
+	char error[128];	/* why it could not be disabled */
+};
+
+/* Disable ASLR and re-exec /proc/self/exe with argv (returns only if done
+ * already or impossible). */
+void aslr_disable_reexec(char **argv, struct aslr_state *st);
+
+struct pin_state {
+	int pu_logical, os_index;	/* -1 when not pinned */
+	unsigned int nr_pus;
+	char method[96];
+};
+
+/* Bind the calling thread to hwloc PU logical index cpu (OPT_UNSET: last). */
+int pin_thread(uint64_t cpu, struct pin_state *ps, char *err, size_t errlen);
+/* Number of PUs hwloc sees, for messages; 0 on error. */
+unsigned int pu_count(void);
+
+/* ---- system description ---- */
+
+struct thp_state {
+	char enabled[32], defrag[32];	/* "unavailable" when absent */
+};
+void thp_read(struct thp_state *t);
+/* Bracketed word of a sysfs multiple-choice file, e.g. "[always] madvise". */
+int sysfs_choice(const char *text, char *out, size_t len);
+
+struct virt_state {
+	const char *type;		/* none|kvm|tcg|other */
+	char vendor[16];		/* CPUID 0x40000000 signature, "" if none */
+	const char *source;		/* cpuid|env */
+	bool hypervisor_bit;
+};
+void virt_detect(struct virt_state *v);
+/* Pure mapping of a CPUID signature/env hint to a type, for tests. */
+const char *virt_classify(bool hv_bit, const char *sig, const char *env_hint,
+			  const char **source);
+
+/* "system" object; tsc/pin/aslr may be NULL (e.g. for `info`). */
+json_t *system_to_json(const struct tsc_info *tsc, const struct pin_state *pin,
+		       const struct aslr_state *aslr);
+
+#endif

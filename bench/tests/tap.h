@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tap.h - kselftest-style TAP for the unit tests.  Each test function is one
+ * test point; CHECK() failures print a "# " diagnostic and fail the point.
+ */
+#ifndef BENCH_TAP_H
+#define BENCH_TAP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+extern int tap_failed_checks;	/* failed CHECKs in the current test */
+extern bool tap_skip;		/* set with a reason to report "# SKIP" */
+extern char tap_skip_reason[128];
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		tap_failed_checks++;					\
+		printf("# %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+	}								\
+} while (0)
+
+#define SKIP(...) do {							\
+	tap_skip = true;						\
+	snprintf(tap_skip_reason, sizeof(tap_skip_reason), __VA_ARGS__); \
+} while (0)
+
+/* Directory of the unit_tests binary (where sample-result.json goes). */
+const char *test_build_dir(void);
+
+#define TESTS(X)							\
+	X(test_size_valid, "size parsing accepts 4096, 64K, 256M, 2G, 1T, hex")	\
+	X(test_size_invalid, "size parsing rejects garbage, zero, overflow, non-4K") \
+	X(test_uint_bool, "uint and bool parsing")			\
+	X(test_options, "option table: defaults, enums, lists, errors")	\
+	X(test_profile, "profile file: key=value, comments, command line wins, errors") \
+	X(test_stats_summary, "stats: mean/stddev/median/CI95 on known data") \
+	X(test_t_table, "stats: Student t table and normal tail")	\
+	X(test_hist_buckets, "histogram: bucket index and bounds agree") \
+	X(test_hist_percentiles, "histogram: percentiles within the relative error bound") \
+	X(test_theory_612, "theory: 6.12 sanity cases (remap, pte, bulk, pmd, pud)") \
+	X(test_theory_misaligned, "theory: misaligned VA and phys")	\
+	X(test_theory_61, "theory: 6.1 caps (no core huge pfnmap)")	\
+	X(test_theory_edges, "theory: neighbours, THP deny, no gbpages")	\
+	X(test_theory_explain, "theory: mismatch explanations")	\
+	X(test_sysinfo_parsers, "virt classification, sysfs choice, THP gate") \
+	X(test_metric_json, "metric objects: summary, nulls, ci95")	\
+	X(test_result_path, "result file name")				\
+	X(test_atomic_write, "atomic JSON write: temp + rename, nothing left on failure") \
+	X(test_sample_result, "sample result document (and schema validation when python3-jsonschema is present)")
+
+#define DECLARE(fn, desc) void fn(void);
+TESTS(DECLARE)
+#undef DECLARE
+
+#endif

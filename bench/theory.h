@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * theory.h - what the module's counters should read after one ascending
+ * 4K-stride touch of a fresh mapping, under the kernel's fault order.
+ */
+#ifndef BENCH_THEORY_H
+#define BENCH_THEORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bench_mmio_uapi.h"
+
+#define SZ_4K	(1ULL << 12)
+#define SZ_2M	(1ULL << 21)
+#define SZ_1G	(1ULL << 30)
+
+enum theory_thp {
+	THEORY_THP_UNKNOWN = 0,	/* treated as allowing huge faults */
+	THEORY_THP_ALLOW,	/* enabled=always, or madvise + MADV_HUGEPAGE */
+	THEORY_THP_DENY,	/* enabled=never, or madvise without it */
+};
+
+struct theory_in {
+	unsigned int strategy;		/* BENCH_MMIO_STRATEGY_* */
+	uint64_t va, length, phys;	/* mapping start, bytes, phys of va */
+	unsigned int max_level;		/* info.max_level[strategy] */
+	uint64_t caps;			/* info.caps */
+	enum theory_thp thp;
+	/*
+	 * Another mapping shares the PMD-/PUD-sized region holding the first
+	 * (lo) or last (hi) byte of the mapping, so that region's page-table
+	 * entry is not none and the core skips ->huge_fault there.
+	 */
+	bool busy_lo[BENCH_MMIO_NR_LEVELS], busy_hi[BENCH_MMIO_NR_LEVELS];
+};
+
+struct theory_out {
+	uint64_t faults[BENCH_MMIO_NR_LEVELS];
+	uint64_t fallbacks[BENCH_MMIO_NR_LEVELS];
+	uint64_t fallback;		/* sum of fallbacks[] */
+	uint64_t pages;
+};
+
+/* Pure: fills *out; returns 0, or -1 for an invalid input (bad strategy). */
+int theory_expect(const struct theory_in *in, struct theory_out *out);
+
+/* Largest power of two <= 1G that divides a (1G for 0). */
+uint64_t addr_align(uint64_t a);
+
+/*
+ * Explain a mismatch between expected and measured counters in words (for
+ * run.check.explanation).  thp_enabled/align_name may be NULL.
+ */
+void theory_explain(const struct theory_in *in, const struct theory_out *exp,
+		    const struct theory_out *got, const char *thp_enabled,
+		    const char *align_name, char *buf, size_t len);
+
+#endif
