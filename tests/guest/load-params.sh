@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# load-params.sh - TAP test of bench_mmio.ko's module parameters, run in the
+# guest (busybox sh) BEFORE the module is loaded: insmod must refuse bad
+# parameters cleanly (non-zero status, module not left behind, no WARNING,
+# BUG or Oops in the kernel log), then a plain insmod must succeed and create
+# /dev/bench_mmio as a root-only character device (crw-------).
+#
+# Leaves the module loaded (with its defaults) for the tests that follow:
+#   scripts/vm-run --no-load --add tests/guest/load-params.sh ... \
+#       --cmd "sh /load-params.sh && /mmio_selftest"
+#
+# KO=path overrides /bench_mmio.ko.  Exit status 0 only if every test passed.
+
+KO=${KO:-/bench_mmio.ko}
+MOD=bench_mmio
+DEV=/dev/bench_mmio
+
+n=0 pass=0 fail=0 skip=0
+
+ok() {	# ok NAME [# SKIP reason]
+	n=$((n + 1))
+	if [ -n "${2:-}" ]; then
+		echo "ok $n - $1 # SKIP $2"
+		skip=$((skip + 1))
+	else
+		echo "ok $n - $1"
+		pass=$((pass + 1))
+	fi
+}
+not_ok() {	# not_ok NAME REASON
+	n=$((n + 1))
+	echo "not ok $n - $1 # $2"
+	fail=$((fail + 1))
+}
+diag() { echo "# $*"; }
+
+loaded() { grep -q "^$MOD " /proc/modules 2>/dev/null; }
+
+# Kernel log lines after line $1 that mean trouble.
+kernel_trouble() {
+	dmesg | tail -n +"$(($1 + 1))" |
+		grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|UBSAN:|KASAN:|refcount_t:' || true
+}
+
+# expect_refused NAME PARAMS...: insmod with PARAMS must fail cleanly.
+expect_refused() {
+	name=$1
+	shift
+	before=$(dmesg | wc -l)
+	out=$(insmod "$KO" "$@" 2>&1)
+	rc=$?
+	[ -n "$out" ] && echo "$out" | sed 's/^/# insmod: /'
+	dmesg | tail -n +"$((before + 1))" | grep -i "$MOD" | sed 's/^/# dmesg: /'
+	trouble=$(kernel_trouble "$before")
+	if [ "$rc" = 0 ]; then
+		not_ok "$name" "insmod $* succeeded"
+		rmmod "$MOD" 2>/dev/null || diag "rmmod $MOD failed too"
+	elif loaded; then
+		not_ok "$name" "insmod failed (status $rc) but $MOD is in /proc/modules"
+	elif [ -n "$trouble" ]; then
+		echo "$trouble" | sed 's/^/# kernel: /'
+		not_ok "$name" "refused, but the kernel logged a warning"
+	else
+		ok "$name"
+	fi
+}
+
+echo "TAP version 13"
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP not root"
+	exit 0
+fi
+if [ ! -f "$KO" ]; then
+	echo "1..0 # SKIP $KO does not exist"
+	echo "# 0 passed, 1 failed"
+	exit 1
+fi
+if loaded; then
+	diag "$MOD is already loaded: rmmod it first"
+	if ! rmmod "$MOD"; then
+		echo "1..0 # SKIP $MOD is loaded and cannot be removed"
+		echo "# 0 passed, 1 failed"
+		exit 1
+	fi
+fi
+
+echo "1..8"
+
+expect_refused "strategy=bogus is refused" strategy=bogus
+expect_refused "phys= over System RAM is refused" phys=0x1000000 size=0x1000000
+expect_refused "bar= of a device that does not exist is refused" bar=0000:00:1f.7/2
+expect_refused "bar=garbage is refused" bar=garbage
+expect_refused "a BAR index out of range is refused" bar=0000:00:00.0/9
+
+# The good load.
+before=$(dmesg | wc -l)
+out=$(insmod "$KO" 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out" | sed 's/^/# insmod: /'
+dmesg | tail -n +"$((before + 1))" | grep -i "$MOD" | sed 's/^/# dmesg: /'
+if [ "$rc" = 0 ] && loaded; then
+	ok "insmod $KO with the defaults succeeds"
+else
+	not_ok "insmod $KO with the defaults succeeds" "status $rc"
+fi
+
+# devtmpfs creates the node synchronously, but allow a moment for mdev setups.
+i=0
+while [ ! -e "$DEV" ] && [ $i -lt 20 ]; do
+	sleep 0.1 2>/dev/null || sleep 1
+	i=$((i + 1))
+done
+if [ -c "$DEV" ]; then
+	mode=$(ls -l "$DEV" | cut -c1-10)
+	owner=$(ls -ln "$DEV" | awk '{ print $3 ":" $4 }')
+	diag "$(ls -l "$DEV")"
+	if [ "$mode" = "crw-------" ] && [ "$owner" = "0:0" ]; then
+		ok "$DEV is crw------- root:root"
+	else
+		not_ok "$DEV is crw------- root:root" "mode $mode owner $owner"
+	fi
+else
+	not_ok "$DEV is crw------- root:root" "$DEV does not exist or is not a character device"
+fi
+
+trouble=$(kernel_trouble "$before")
+if [ -z "$trouble" ]; then
+	ok "no kernel warning while loading"
+else
+	echo "$trouble" | sed 's/^/# kernel: /'
+	not_ok "no kernel warning while loading" "the kernel logged a warning"
+fi
+
+echo "# $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
