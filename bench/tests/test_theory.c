@@ -86,6 +86,14 @@ void test_theory_misaligned(void)
 	/* 2M aligned but not 1G congruent: PUD falls back, PMDs work */
 	i = in(BENCH_MMIO_STRATEGY_PUD, VA0, 2 * SZ_1G, PHYS0 + SZ_2M, CAPS_612);
 	EXPECT(i, 0, 1024, 0, 2, 524288);
+	/* per-VMA lock (6.12): a 2M region ending in PTEs is offered twice */
+	i = in(BENCH_MMIO_STRATEGY_PMD, VA0 + SZ_4K, M256, PHYS0, CAPS_612 | BENCH_MMIO_CAP_VMA_LOCK);
+	EXPECT(i, 65536, 0, 0, 2 * 129, 65536);
+	i = in(BENCH_MMIO_STRATEGY_PUD, VA0 + SZ_4K, M256, PHYS0, CAPS_612 | BENCH_MMIO_CAP_VMA_LOCK);
+	EXPECT(i, 65536, 0, 0, 1 + 2 * 129, 65536);
+	/* ... but not one that maps as a PMD after a PUD fallback */
+	i = in(BENCH_MMIO_STRATEGY_PUD, VA0, 2 * SZ_1G, PHYS0 + SZ_2M, CAPS_612 | BENCH_MMIO_CAP_VMA_LOCK);
+	EXPECT(i, 0, 1024, 0, 2, 524288);
 	CHECK(addr_align(VA0 + SZ_4K) == SZ_4K && addr_align(VA0) == SZ_1G &&
 	      addr_align(0x200000) == SZ_2M && addr_align(0) == SZ_1G, "addr_align");
 }
