@@ -1,0 +1,1078 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_mmio - map device memory (VM_PFNMAP) into user space the ways
+ * drivers have done it, and count what the core mm asks of the driver, so
+ * that fault latency, TLB reach and zap cost can be measured per technique
+ * and per kernel.
+ *
+ * The backing is a prefetchable PCI memory BAR (bar=DDDD:BB:DD.F/N), a
+ * physical range outside System RAM (phys=ADDR size=SIZE), or by default
+ * BAR 2 of the first ivshmem device.  /dev/bench_mmio is mapped with
+ * mmap(MAP_SHARED); the file offset is the offset in the backing.  Each open
+ * file has its own strategy, alignment policy, cache mode and statistics
+ * (bench_mmio_uapi.h).
+ *
+ * The strategies retrace how vfio-pci maps a BAR:
+ *  - remap: io_remap_pfn_range() of the whole VMA in ->mmap.  Everything is
+ *    present at once, but a VMA being created escapes a concurrent zap.
+ *  - vfio-pci then remapped the whole VMA from ->fault, which was wrong:
+ *    remap_pfn_range() calls vm_flags_set(), which needs the mmap write lock
+ *    that a fault does not hold.  Not reproduced here.
+ *  - pte: one vmf_insert_pfn() per fault, which needs no VMA flag changes.
+ *  - bulk: the first fault inserts every page of the VMA.
+ *  - pmd, pud: 6.12's core mm calls ->huge_fault for VM_PFNMAP VMAs
+ *    (CONFIG_ARCH_SUPPORTS_{PMD,PUD}_PFNMAP), and vfio-pci inserts 2M and 1G
+ *    entries from it.  6.1's core only calls ->huge_fault for DAX, so there
+ *    these strategies get one PTE per ->fault, and GET_INFO's max_level says
+ *    so.
+ *
+ * The core owns everything that depends on the kernel version (conftest.h):
+ * the ->huge_fault prototype, vm_flags_set(), the insert helpers and the
+ * default get_unmapped_area().  A strategy (strategy_*.c) only decides what
+ * to insert at which level, through bench_mmio_insert(), which checks the
+ * alignment and the revocation the way vfio-pci's fault handler does.
+ *
+ * Locking: the device's rw_semaphore is taken for read around every
+ * insertion and for write by REVOKE and RESTORE, so that no fault can insert
+ * a pfn after REVOKE's zap.  A file's mutex orders the SET ioctls against
+ * mmap(); it nests inside the mmap lock and is never held across a user
+ * copy.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/ioport.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/pci.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#ifdef CONFIG_X86
+#include <asm/cpufeature.h>
+#include <asm/memtype.h>
+#endif
+
+#include "bench_mmio.h"
+
+#if defined(HAVE_VMF_INSERT_PFN_PMD_PFN_T) || \
+	defined(HAVE_VMF_INSERT_PFN_PUD_PFN_T)
+#include <linux/pfn_t.h>
+#endif
+
+#define BENCH_MMIO_IVSHMEM_DEVICE	0x1110
+#define BENCH_MMIO_IVSHMEM_BAR		2
+
+#if defined(HAVE_MM_GET_UNMAPPED_AREA) || \
+	defined(HAVE_MM_STRUCT_GET_UNMAPPED_AREA)
+#define BENCH_MMIO_GET_UNMAPPED_AREA	1
+#else
+#define BENCH_MMIO_GET_UNMAPPED_AREA	0
+#endif
+
+/*
+ * The strategy table.  A strategy whose insert helper this kernel lacks is
+ * compiled out: SET_STRATEGY answers EOPNOTSUPP for it.
+ */
+static const struct bench_mmio_strategy *const
+bench_mmio_strategies[BENCH_MMIO_NR_STRATEGIES] = {
+	[BENCH_MMIO_STRATEGY_REMAP] = &bench_mmio_strategy_remap,
+	[BENCH_MMIO_STRATEGY_PTE] = &bench_mmio_strategy_pte,
+	[BENCH_MMIO_STRATEGY_BULK] = &bench_mmio_strategy_bulk,
+#if BENCH_MMIO_INSERT_PMD
+	[BENCH_MMIO_STRATEGY_PMD] = &bench_mmio_strategy_pmd,
+#endif
+#if BENCH_MMIO_INSERT_PUD
+	[BENCH_MMIO_STRATEGY_PUD] = &bench_mmio_strategy_pud,
+#endif
+};
+
+/* Names of every strategy, compiled in or not, for strategy=. */
+static const char *const bench_mmio_strategy_names[BENCH_MMIO_NR_STRATEGIES] = {
+	[BENCH_MMIO_STRATEGY_REMAP] = "remap",
+	[BENCH_MMIO_STRATEGY_PTE] = "pte",
+	[BENCH_MMIO_STRATEGY_BULK] = "bulk",
+	[BENCH_MMIO_STRATEGY_PMD] = "pmd",
+	[BENCH_MMIO_STRATEGY_PUD] = "pud",
+};
+
+static struct bench_mmio_dev bench_mmio;
+
+/* Module parameters. */
+
+static unsigned int bench_mmio_default_strategy = BENCH_MMIO_STRATEGY_PUD;
+
+static int bench_mmio_strategy_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	int id = sysfs_match_string(bench_mmio_strategy_names, val);
+
+	if (id < 0) {
+		pr_err("strategy=%s: unknown (remap, pte, bulk, pmd or pud)\n",
+		       val);
+		return -EINVAL;
+	}
+	if (!bench_mmio_strategies[id]) {
+		pr_err("strategy=%s: not available on this kernel\n", val);
+		return -EOPNOTSUPP;
+	}
+	*(unsigned int *)kp->arg = id;
+	return 0;
+}
+
+static int bench_mmio_strategy_get(char *buffer, const struct kernel_param *kp)
+{
+	return scnprintf(buffer, PAGE_SIZE, "%s\n",
+			 bench_mmio_strategy_names[*(unsigned int *)kp->arg]);
+}
+
+static const struct kernel_param_ops bench_mmio_strategy_ops = {
+	.set = bench_mmio_strategy_set,
+	.get = bench_mmio_strategy_get,
+};
+
+module_param_cb(strategy, &bench_mmio_strategy_ops,
+		&bench_mmio_default_strategy, 0444);
+MODULE_PARM_DESC(strategy,
+		 "default strategy of a new file: remap, pte, bulk, pmd or pud (default pud)");
+
+static char *bench_mmio_bar_param;
+module_param_named(bar, bench_mmio_bar_param, charp, 0444);
+MODULE_PARM_DESC(bar,
+		 "backing: a prefetchable memory BAR, DDDD:BB:DD.F/N (default: BAR 2 of the first ivshmem device)");
+
+static unsigned long long bench_mmio_phys_param;
+module_param_named(phys, bench_mmio_phys_param, ullong, 0444);
+MODULE_PARM_DESC(phys,
+		 "backing: physical address of a range outside System RAM (with size=)");
+
+static unsigned long long bench_mmio_size_param;
+module_param_named(size, bench_mmio_size_param, ullong, 0444);
+MODULE_PARM_DESC(size, "bytes of the phys= range, page aligned");
+
+/* What this kernel, this build and this CPU can do. */
+
+static unsigned int bench_mmio_level_order(enum bench_mmio_level level)
+{
+	switch (level) {
+	case BENCH_MMIO_LEVEL_PMD:
+		return PMD_ORDER;
+	case BENCH_MMIO_LEVEL_PUD:
+		return PUD_ORDER;
+	default:
+		return 0;
+	}
+}
+
+static bool bench_mmio_cpu_has(enum bench_mmio_level level)
+{
+#ifdef CONFIG_X86
+	switch (level) {
+	case BENCH_MMIO_LEVEL_PMD:
+		return boot_cpu_has(X86_FEATURE_PSE);
+	case BENCH_MMIO_LEVEL_PUD:
+		/* The core mm never checks this before ->huge_fault(PUD). */
+		return boot_cpu_has(X86_FEATURE_GBPAGES);
+	default:
+		return true;
+	}
+#else
+	return true;
+#endif
+}
+
+/* The core mm calls ->huge_fault at @level for a VM_PFNMAP VMA. */
+static bool bench_mmio_core_faults(enum bench_mmio_level level)
+{
+	switch (level) {
+	case BENCH_MMIO_LEVEL_PMD:
+		return BENCH_MMIO_HUGE_FAULT &&
+		       IS_ENABLED(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP);
+	case BENCH_MMIO_LEVEL_PUD:
+		return BENCH_MMIO_HUGE_FAULT &&
+		       IS_ENABLED(CONFIG_ARCH_SUPPORTS_PUD_PFNMAP);
+	default:
+		return true;
+	}
+}
+
+/* This build can insert an entry at @level. */
+static bool bench_mmio_can_insert(enum bench_mmio_level level)
+{
+	switch (level) {
+	case BENCH_MMIO_LEVEL_PMD:
+		return BENCH_MMIO_INSERT_PMD;
+	case BENCH_MMIO_LEVEL_PUD:
+		return BENCH_MMIO_INSERT_PUD;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The largest level that @strategy can deliver here, given aligned
+ * addresses and pfns: its own maximum, lowered to what the core mm, the
+ * insert helpers and the CPU allow.
+ */
+static enum bench_mmio_level
+bench_mmio_max_level(const struct bench_mmio_strategy *strategy)
+{
+	enum bench_mmio_level level = strategy->max_level;
+
+	while (level > BENCH_MMIO_LEVEL_PTE &&
+	       !(bench_mmio_core_faults(level) && bench_mmio_can_insert(level) &&
+		 bench_mmio_cpu_has(level)))
+		level--;
+	return level;
+}
+
+static u64 bench_mmio_caps(void)
+{
+	u64 caps = 0;
+
+	if (bench_mmio_cpu_has(BENCH_MMIO_LEVEL_PMD))
+		caps |= BENCH_MMIO_CAP_CPU_PMD;
+	if (bench_mmio_cpu_has(BENCH_MMIO_LEVEL_PUD))
+		caps |= BENCH_MMIO_CAP_CPU_PUD;
+	if (bench_mmio_core_faults(BENCH_MMIO_LEVEL_PMD))
+		caps |= BENCH_MMIO_CAP_CORE_PMD;
+	if (bench_mmio_core_faults(BENCH_MMIO_LEVEL_PUD))
+		caps |= BENCH_MMIO_CAP_CORE_PUD;
+	if (bench_mmio_can_insert(BENCH_MMIO_LEVEL_PMD))
+		caps |= BENCH_MMIO_CAP_INSERT_PMD;
+	if (bench_mmio_can_insert(BENCH_MMIO_LEVEL_PUD))
+		caps |= BENCH_MMIO_CAP_INSERT_PUD;
+#ifdef CONFIG_X86
+	if (pat_enabled())
+		caps |= BENCH_MMIO_CAP_PAT;
+#endif
+	if (IS_ENABLED(CONFIG_PER_VMA_LOCK))
+		caps |= BENCH_MMIO_CAP_VMA_LOCK;
+	return caps;
+}
+
+/* Insertion, for the strategies. */
+
+#if BENCH_MMIO_INSERT_PMD
+static vm_fault_t bench_mmio_insert_pmd(struct vm_fault *vmf,
+					unsigned long pfn, bool write)
+{
+#ifdef HAVE_VMF_INSERT_PFN_PMD_PFN_T
+	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
+#else
+	return vmf_insert_pfn_pmd(vmf, pfn, write);
+#endif
+}
+#endif
+
+#if BENCH_MMIO_INSERT_PUD
+static vm_fault_t bench_mmio_insert_pud(struct vm_fault *vmf,
+					unsigned long pfn, bool write)
+{
+#ifdef HAVE_VMF_INSERT_PFN_PUD_PFN_T
+	return vmf_insert_pfn_pud(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
+#else
+	return vmf_insert_pfn_pud(vmf, pfn, write);
+#endif
+}
+#endif
+
+/**
+ * bench_mmio_insert() - map the faulting address with one entry of a level
+ * @vmf: the fault, in a VMA of /dev/bench_mmio.
+ * @level: BENCH_MMIO_LEVEL_PTE from ->fault; PMD or PUD from ->huge_fault.
+ *
+ * Inserts the entry of @level that covers the faulting address, as
+ * vfio-pci's fault handler does: the entry must lie wholly inside the VMA
+ * and its pfn must be aligned to its size, else the fault falls back to the
+ * next level.  Under the device lock, a revoked device answers SIGBUS.
+ *
+ * Counts a fault and the pages it made present, a fallback at @level, a
+ * SIGBUS or an insert error into the file the VMA was made from.
+ *
+ * Return: VM_FAULT_NOPAGE when the entry was inserted (or already there),
+ * VM_FAULT_FALLBACK when @level does not fit, VM_FAULT_SIGBUS when access is
+ * revoked, or the insert helper's error.
+ */
+vm_fault_t bench_mmio_insert(struct vm_fault *vmf, enum bench_mmio_level level)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct bench_mmio_file *bf = vma->vm_private_data;
+	unsigned int order = bench_mmio_level_order(level);
+	unsigned long size = PAGE_SIZE << order;
+	unsigned long addr = ALIGN_DOWN(vmf->address, size);
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	unsigned long pfn;
+	vm_fault_t ret;
+
+	if (!bench_mmio_can_insert(level) || !bench_mmio_cpu_has(level))
+		goto fallback;
+	if (addr < vma->vm_start || vma->vm_end - addr < size)
+		goto fallback;
+	pfn = bench_mmio_pfn(vma, addr);
+	if (!IS_ALIGNED(pfn, 1UL << order))
+		goto fallback;
+
+	if (!bench_mmio_access_begin(bf)) {
+		bench_mmio_count(bf, sigbus, 1);
+		return VM_FAULT_SIGBUS;
+	}
+	switch (level) {
+#if BENCH_MMIO_INSERT_PMD
+	case BENCH_MMIO_LEVEL_PMD:
+		ret = bench_mmio_insert_pmd(vmf, pfn, write);
+		break;
+#endif
+#if BENCH_MMIO_INSERT_PUD
+	case BENCH_MMIO_LEVEL_PUD:
+		ret = bench_mmio_insert_pud(vmf, pfn, write);
+		break;
+#endif
+	default:
+		ret = vmf_insert_pfn(vma, addr, pfn);
+		break;
+	}
+	bench_mmio_access_end(bf);
+
+	if (ret == VM_FAULT_NOPAGE) {
+		bench_mmio_count(bf, faults[level], 1);
+		bench_mmio_count(bf, pages, 1UL << order);
+	} else {
+		bench_mmio_count(bf, insert_errors, 1);
+	}
+	return ret;
+
+fallback:
+	bench_mmio_count(bf, fallbacks[level], 1);
+	return VM_FAULT_FALLBACK;
+}
+
+/* vm_operations_struct */
+
+/* ->open: a VMA was copied (fork) or split off a VMA of this file. */
+static void bench_mmio_vm_open(struct vm_area_struct *vma)
+{
+	struct bench_mmio_file *bf = vma->vm_private_data;
+
+	atomic_inc(&bf->nr_vmas);
+}
+
+static void bench_mmio_vm_close(struct vm_area_struct *vma)
+{
+	struct bench_mmio_file *bf = vma->vm_private_data;
+
+	atomic_dec(&bf->nr_vmas);
+}
+
+/**
+ * bench_mmio_vm_fault() - ->fault: the PTE level
+ * @vmf: the fault.
+ *
+ * Reached for every fault of the remap (after a zap), pte and bulk
+ * strategies, and for pmd and pud when ->huge_fault fell back or, as on 6.1,
+ * is never called for a VM_PFNMAP VMA.
+ *
+ * Return: the strategy's answer for BENCH_MMIO_LEVEL_PTE.
+ */
+static vm_fault_t bench_mmio_vm_fault(struct vm_fault *vmf)
+{
+	struct bench_mmio_file *bf = vmf->vma->vm_private_data;
+
+	return bf->strategy->fault(vmf, BENCH_MMIO_LEVEL_PTE);
+}
+
+#if BENCH_MMIO_HUGE_FAULT
+static vm_fault_t bench_mmio_huge_fault(struct vm_fault *vmf,
+					enum bench_mmio_level level)
+{
+	struct bench_mmio_file *bf = vmf->vma->vm_private_data;
+
+	return bf->strategy->fault(vmf, level);
+}
+
+/**
+ * bench_mmio_vm_huge_fault() - ->huge_fault: the PMD and PUD levels
+ * @vmf: the fault.
+ * @pe_size: the entry size the core mm asks for (kernels up to 6.5; 6.6+
+ *	pass an order instead).
+ *
+ * Only VMAs of the pmd and pud strategies have this method.  The core mm
+ * asks for a PUD first, then a PMD, then calls ->fault.
+ *
+ * Return: the strategy's answer at that level; VM_FAULT_FALLBACK for any
+ * other size.
+ */
+#ifdef HAVE_HUGE_FAULT_PE_SIZE
+static vm_fault_t bench_mmio_vm_huge_fault(struct vm_fault *vmf,
+					   enum page_entry_size pe_size)
+{
+	switch (pe_size) {
+	case PE_SIZE_PMD:
+		return bench_mmio_huge_fault(vmf, BENCH_MMIO_LEVEL_PMD);
+	case PE_SIZE_PUD:
+		return bench_mmio_huge_fault(vmf, BENCH_MMIO_LEVEL_PUD);
+	default:
+		return VM_FAULT_FALLBACK;
+	}
+}
+#else
+static vm_fault_t bench_mmio_vm_huge_fault(struct vm_fault *vmf,
+					   unsigned int order)
+{
+	if (order == PMD_ORDER)
+		return bench_mmio_huge_fault(vmf, BENCH_MMIO_LEVEL_PMD);
+	if (order == PUD_ORDER)
+		return bench_mmio_huge_fault(vmf, BENCH_MMIO_LEVEL_PUD);
+	return VM_FAULT_FALLBACK;
+}
+#endif
+#endif /* BENCH_MMIO_HUGE_FAULT */
+
+/* For strategies that only insert PTEs: no ->huge_fault at all. */
+static const struct vm_operations_struct bench_mmio_vm_ops = {
+	.open = bench_mmio_vm_open,
+	.close = bench_mmio_vm_close,
+	.fault = bench_mmio_vm_fault,
+};
+
+static const struct vm_operations_struct bench_mmio_huge_vm_ops = {
+	.open = bench_mmio_vm_open,
+	.close = bench_mmio_vm_close,
+	.fault = bench_mmio_vm_fault,
+#if BENCH_MMIO_HUGE_FAULT
+	.huge_fault = bench_mmio_vm_huge_fault,
+#endif
+};
+
+/* file_operations */
+
+static int bench_mmio_open(struct inode *inode, struct file *file)
+{
+	struct bench_mmio_file *bf;
+
+	bf = kzalloc(sizeof(*bf), GFP_KERNEL);
+	if (!bf)
+		return -ENOMEM;
+	bf->stats = alloc_percpu(struct bench_mmio_pcpu_stats);
+	if (!bf->stats) {
+		kfree(bf);
+		return -ENOMEM;
+	}
+	bf->dev = &bench_mmio;
+	mutex_init(&bf->lock);
+	bf->strategy_id = bench_mmio_default_strategy;
+	bf->strategy = bench_mmio_strategies[bf->strategy_id];
+	bf->align = BENCH_MMIO_ALIGN_AUTO;
+	bf->cache = BENCH_MMIO_CACHE_UC;
+	atomic_set(&bf->nr_vmas, 0);
+	file->private_data = bf;
+
+	return nonseekable_open(inode, file);
+}
+
+static int bench_mmio_release(struct inode *inode, struct file *file)
+{
+	struct bench_mmio_file *bf = file->private_data;
+
+	mutex_destroy(&bf->lock);
+	free_percpu(bf->stats);
+	kfree(bf);
+	return 0;
+}
+
+static void bench_mmio_vm_flags_set(struct vm_area_struct *vma,
+				    vm_flags_t flags)
+{
+#ifdef HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+/**
+ * bench_mmio_mmap() - ->mmap: set up a mapping of the backing
+ * @file: an open file of /dev/bench_mmio.
+ * @vma: the new VMA; vm_pgoff is the page offset in the backing.
+ *
+ * Makes @vma a VM_PFNMAP mapping with the file's cache mode and strategy.
+ * Nothing is populated, except by the remap strategy.  The VMA counts into
+ * @file's statistics and live mappings.
+ *
+ * Return: 0, -EINVAL for a private (copy-on-write) mapping, which a
+ * fault-time pfnmap cannot honour, or for a range past the end of the
+ * backing, or the strategy's error.
+ */
+static int bench_mmio_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct bench_mmio_file *bf = file->private_data;
+	u64 backing_pages = bf->dev->size >> PAGE_SHIFT;
+	const struct bench_mmio_strategy *strategy;
+	int ret = 0;
+
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+	if (vma->vm_pgoff >= backing_pages ||
+	    vma_pages(vma) > backing_pages - vma->vm_pgoff)
+		return -EINVAL;
+
+	mutex_lock(&bf->lock);
+	strategy = bf->strategy;
+
+	/*
+	 * Set the final protection here, not later: Debian's 6.12 inserts
+	 * PUDs with vma->vm_page_prot rather than the looked-up memory type.
+	 */
+	if (bf->cache == BENCH_MMIO_CACHE_WC)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	else
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	bench_mmio_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+				VM_DONTDUMP);
+	vma->vm_private_data = bf;
+	vma->vm_ops = strategy->max_level > BENCH_MMIO_LEVEL_PTE ?
+		      &bench_mmio_huge_vm_ops : &bench_mmio_vm_ops;
+
+	if (strategy->mmap)
+		ret = strategy->mmap(bf, vma);
+	if (!ret) {
+		atomic_inc(&bf->nr_vmas);
+		bench_mmio_count(bf, mmaps, 1);
+	}
+	mutex_unlock(&bf->lock);
+	return ret;
+}
+
+#if BENCH_MMIO_GET_UNMAPPED_AREA
+/* The address a driver without a get_unmapped_area hook would get. */
+static unsigned long bench_mmio_default_area(struct file *file,
+					     unsigned long addr,
+					     unsigned long len,
+					     unsigned long pgoff,
+					     unsigned long flags)
+{
+#ifdef HAVE_MM_GET_UNMAPPED_AREA
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
+}
+
+/* The alignment @bf's policy asks for a mapping of @len bytes, or 0. */
+static unsigned long bench_mmio_align_size(struct bench_mmio_file *bf,
+					   unsigned long len)
+{
+	enum bench_mmio_level level;
+
+	switch (bf->align) {
+	case BENCH_MMIO_ALIGN_PMD:
+		return PMD_SIZE;
+	case BENCH_MMIO_ALIGN_PUD:
+		return PUD_SIZE;
+	case BENCH_MMIO_ALIGN_AUTO:
+		for (level = bench_mmio_max_level(bf->strategy);
+		     level > BENCH_MMIO_LEVEL_PTE; level--) {
+			if ((PAGE_SIZE << bench_mmio_level_order(level)) <= len)
+				return PAGE_SIZE << bench_mmio_level_order(level);
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * bench_mmio_get_unmapped_area() - ->get_unmapped_area: place a mapping
+ * @file: an open file of /dev/bench_mmio.
+ * @addr: the hint, or the address for MAP_FIXED.
+ * @len: bytes to map.
+ * @pgoff: page offset in the backing.
+ * @flags: the mmap flags.
+ *
+ * With an alignment policy, returns an address congruent to the physical
+ * address of @pgoff modulo the alignment, so that PMD or PUD entries can map
+ * the range, found the way thp_get_unmapped_area() does: ask the default for
+ * @len plus the alignment and take the first suitable address in it.
+ * MAP_FIXED, BENCH_MMIO_ALIGN_NONE, a mapping too small for AUTO to align,
+ * or no room for the padding get the default.
+ *
+ * Return: the address, or a negative errno from the default.
+ */
+static unsigned long bench_mmio_get_unmapped_area(struct file *file,
+						  unsigned long addr,
+						  unsigned long len,
+						  unsigned long pgoff,
+						  unsigned long flags)
+{
+	struct bench_mmio_file *bf = file->private_data;
+	unsigned long align, ret;
+	u64 phys;
+
+	if (flags & MAP_FIXED)
+		return bench_mmio_default_area(file, addr, len, pgoff, flags);
+
+	mutex_lock(&bf->lock);
+	align = bench_mmio_align_size(bf, len);
+	mutex_unlock(&bf->lock);
+	if (!align || len + align < len)
+		return bench_mmio_default_area(file, addr, len, pgoff, flags);
+
+	ret = bench_mmio_default_area(file, addr, len + align, pgoff, flags);
+	if (IS_ERR_VALUE(ret))
+		return bench_mmio_default_area(file, addr, len, pgoff, flags);
+
+	/* Only the low bits matter: an overflowing shift is harmless. */
+	phys = bf->dev->phys_base + ((u64)pgoff << PAGE_SHIFT);
+	return ret + ((phys - ret) & (align - 1));
+}
+#endif /* BENCH_MMIO_GET_UNMAPPED_AREA */
+
+/* ioctls */
+
+static long bench_mmio_get_info(struct bench_mmio_file *bf,
+				struct bench_mmio_info __user *uinfo)
+{
+	struct bench_mmio_dev *bm = bf->dev;
+	struct bench_mmio_info info;
+	unsigned int i;
+
+	memset(&info, 0, sizeof(info));
+	info.abi_version = BENCH_MMIO_ABI_VERSION;
+	info.backing_kind = bm->kind;
+	info.phys_base = bm->phys_base;
+	info.size = bm->size;
+	if (bm->pdev) {
+		info.pci_domain = pci_domain_nr(bm->pdev->bus);
+		info.pci_bus = bm->pdev->bus->number;
+		info.pci_devfn = bm->pdev->devfn;
+		info.pci_bar = bm->bar;
+		info.pci_vendor = bm->pdev->vendor;
+		info.pci_device = bm->pdev->device;
+	}
+	info.caps = bench_mmio_caps();
+	for (i = 0; i < BENCH_MMIO_NR_STRATEGIES; i++) {
+		if (!bench_mmio_strategies[i])
+			continue;
+		info.strategies |= 1ULL << i;
+		info.max_level[i] = bench_mmio_max_level(bench_mmio_strategies[i]);
+	}
+
+	mutex_lock(&bf->lock);
+	info.strategy = bf->strategy_id;
+	info.align = bf->align;
+	info.cache = bf->cache;
+	mutex_unlock(&bf->lock);
+
+	info.default_strategy = bench_mmio_default_strategy;
+	down_read(&bm->lock);
+	info.revoked = bm->revoked;
+	up_read(&bm->lock);
+	info.page_shift = PAGE_SHIFT;
+	info.pmd_shift = PMD_SHIFT;
+	info.pud_shift = PUD_SHIFT;
+
+	if (copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * BENCH_MMIO_SET_STRATEGY, _SET_ALIGN, _SET_CACHE.  Refused with EINVAL for
+ * non-zero flags or an out-of-range value, EOPNOTSUPP for a strategy
+ * compiled out of this build, and EBUSY while the file has mappings.
+ */
+static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
+			   struct bench_mmio_set __user *uset)
+{
+	struct bench_mmio_set set;
+	unsigned int *field, nr;
+	long ret = 0;
+
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	if (set.flags)
+		return -EINVAL;
+
+	switch (cmd) {
+	case BENCH_MMIO_SET_STRATEGY:
+		field = &bf->strategy_id;
+		nr = BENCH_MMIO_NR_STRATEGIES;
+		break;
+	case BENCH_MMIO_SET_ALIGN:
+		field = &bf->align;
+		nr = BENCH_MMIO_NR_ALIGNS;
+		break;
+	default:
+		field = &bf->cache;
+		nr = BENCH_MMIO_NR_CACHES;
+		break;
+	}
+	if (set.value >= nr)
+		return -EINVAL;
+	if (cmd == BENCH_MMIO_SET_STRATEGY && !bench_mmio_strategies[set.value])
+		return -EOPNOTSUPP;
+
+	mutex_lock(&bf->lock);
+	if (atomic_read(&bf->nr_vmas)) {
+		ret = -EBUSY;
+	} else {
+		set.old = *field;
+		*field = set.value;
+		if (cmd == BENCH_MMIO_SET_STRATEGY)
+			bf->strategy = bench_mmio_strategies[set.value];
+	}
+	mutex_unlock(&bf->lock);
+	if (ret)
+		return ret;
+
+	if (put_user(set.old, &uset->old))
+		return -EFAULT;
+	return 0;
+}
+
+static long bench_mmio_get_stats(struct bench_mmio_file *bf,
+				 struct bench_mmio_stats __user *ustats)
+{
+	struct bench_mmio_stats stats;
+	unsigned int i;
+	int cpu;
+
+	memset(&stats, 0, sizeof(stats));
+	for_each_possible_cpu(cpu) {
+		struct bench_mmio_pcpu_stats *s = per_cpu_ptr(bf->stats, cpu);
+
+		for (i = 0; i < BENCH_MMIO_NR_LEVELS; i++) {
+			stats.faults[i] += s->faults[i];
+			stats.fallbacks[i] += s->fallbacks[i];
+		}
+		stats.pages += s->pages;
+		stats.sigbus += s->sigbus;
+		stats.zaps += s->zaps;
+		stats.mmaps += s->mmaps;
+		stats.insert_errors += s->insert_errors;
+	}
+
+	if (copy_to_user(ustats, &stats, sizeof(stats)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Counts made while the statistics are being reset may be lost. */
+static void bench_mmio_reset_stats(struct bench_mmio_file *bf)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(bf->stats, cpu), 0,
+		       sizeof(struct bench_mmio_pcpu_stats));
+}
+
+/*
+ * BENCH_MMIO_ZAP: unmap_mapping_range() of a page-aligned range of the
+ * backing in every mapping of the device.  EINVAL for non-zero flags, an
+ * unaligned range or one that is not inside the backing.
+ */
+static long bench_mmio_zap(struct file *file,
+			   struct bench_mmio_range __user *urange)
+{
+	struct bench_mmio_file *bf = file->private_data;
+	u64 size = bf->dev->size;
+	struct bench_mmio_range range;
+
+	if (copy_from_user(&range, urange, sizeof(range)))
+		return -EFAULT;
+	if (range.flags)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(range.offset) || !PAGE_ALIGNED(range.length))
+		return -EINVAL;
+	if (range.offset >= size)
+		return -EINVAL;
+	if (!range.length)
+		range.length = size - range.offset;
+	else if (range.length > size - range.offset)
+		return -EINVAL;
+
+	unmap_mapping_range(file->f_mapping, range.offset, range.length, 1);
+	bench_mmio_count(bf, zaps, 1);
+	return 0;
+}
+
+/*
+ * BENCH_MMIO_REVOKE: vfio-pci's pattern around a reset.  Once the lock is
+ * held for write no fault is inserting; the zap then removes every entry,
+ * and faults answer SIGBUS until BENCH_MMIO_RESTORE.
+ */
+static long bench_mmio_revoke(struct file *file)
+{
+	struct bench_mmio_file *bf = file->private_data;
+	struct bench_mmio_dev *bm = bf->dev;
+
+	down_write(&bm->lock);
+	bm->revoked = true;
+	unmap_mapping_range(file->f_mapping, 0, 0, 1);
+	up_write(&bm->lock);
+
+	bench_mmio_count(bf, zaps, 1);
+	return 0;
+}
+
+static long bench_mmio_restore(struct file *file)
+{
+	struct bench_mmio_file *bf = file->private_data;
+	struct bench_mmio_dev *bm = bf->dev;
+
+	down_write(&bm->lock);
+	bm->revoked = false;
+	up_write(&bm->lock);
+	return 0;
+}
+
+/**
+ * bench_mmio_ioctl() - ->unlocked_ioctl
+ * @file: an open file of /dev/bench_mmio.
+ * @cmd: a BENCH_MMIO_* command of bench_mmio_uapi.h.
+ * @arg: its argument, a user pointer or nothing.
+ *
+ * Return: 0 or a negative errno: -ENOTTY for an unknown command, -EFAULT
+ * for a bad pointer, -EINVAL for a bad value or non-zero flags, -EOPNOTSUPP
+ * for a strategy compiled out of this build, -EBUSY for a SET while the
+ * file has mappings.
+ */
+static long bench_mmio_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct bench_mmio_file *bf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case BENCH_MMIO_GET_INFO:
+		return bench_mmio_get_info(bf, uarg);
+	case BENCH_MMIO_SET_STRATEGY:
+	case BENCH_MMIO_SET_ALIGN:
+	case BENCH_MMIO_SET_CACHE:
+		return bench_mmio_set(bf, cmd, uarg);
+	case BENCH_MMIO_GET_STATS:
+		return bench_mmio_get_stats(bf, uarg);
+	case BENCH_MMIO_RESET_STATS:
+		bench_mmio_reset_stats(bf);
+		return 0;
+	case BENCH_MMIO_ZAP:
+		return bench_mmio_zap(file, uarg);
+	case BENCH_MMIO_REVOKE:
+		return bench_mmio_revoke(file);
+	case BENCH_MMIO_RESTORE:
+		return bench_mmio_restore(file);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations bench_mmio_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_mmio_open,
+	.release = bench_mmio_release,
+	.mmap = bench_mmio_mmap,
+#if BENCH_MMIO_GET_UNMAPPED_AREA
+	.get_unmapped_area = bench_mmio_get_unmapped_area,
+#endif
+	.unlocked_ioctl = bench_mmio_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice bench_mmio_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = KBUILD_MODNAME,
+	.fops = &bench_mmio_fops,
+	.mode = 0600,
+};
+
+/* The backing */
+
+static int bench_mmio_claim_bar(struct pci_dev *pdev, int bar)
+{
+	struct resource *res = &pdev->resource[bar];
+	unsigned long flags = pci_resource_flags(pdev, bar);
+	int ret;
+
+	if (!(flags & IORESOURCE_MEM) || !(flags & IORESOURCE_PREFETCH)) {
+		pr_err("%s BAR %d is not a prefetchable memory BAR\n",
+		       pci_name(pdev), bar);
+		return -EINVAL;
+	}
+	if (!pci_resource_len(pdev, bar) || (flags & IORESOURCE_UNSET)) {
+		pr_err("%s BAR %d is not assigned\n", pci_name(pdev), bar);
+		return -ENODEV;
+	}
+	if (!PAGE_ALIGNED(res->start) ||
+	    !PAGE_ALIGNED(pci_resource_len(pdev, bar))) {
+		pr_err("%s BAR %d %pR is not page aligned\n", pci_name(pdev),
+		       bar, res);
+		return -EINVAL;
+	}
+
+	ret = pci_enable_device_mem(pdev);
+	if (ret) {
+		pr_err("%s: cannot enable memory decoding: %d\n",
+		       pci_name(pdev), ret);
+		return ret;
+	}
+	if (pci_request_region(pdev, bar, KBUILD_MODNAME)) {
+		pr_err("%s BAR %d %pR is in use by another driver\n",
+		       pci_name(pdev), bar, res);
+		pci_disable_device(pdev);
+		return -EBUSY;
+	}
+
+	bench_mmio.kind = BENCH_MMIO_BACKING_PCI_BAR;
+	bench_mmio.pdev = pdev;
+	bench_mmio.bar = bar;
+	bench_mmio.phys_base = res->start;
+	bench_mmio.size = pci_resource_len(pdev, bar);
+	pr_info("backing: %s BAR %d %pR\n", pci_name(pdev), bar, res);
+	return 0;
+}
+
+static int bench_mmio_setup_bar(const char *spec)
+{
+	unsigned int domain, bus, slot, fn, bar;
+	struct pci_dev *pdev;
+	char extra;
+	int ret;
+
+	if (sscanf(spec, "%x:%x:%x.%x/%u%c", &domain, &bus, &slot, &fn, &bar,
+		   &extra) != 5 || bus > 0xff || slot > 0x1f || fn > 7 ||
+	    bar >= PCI_STD_NUM_BARS) {
+		pr_err("bar=%s: expected DDDD:BB:DD.F/N, e.g. bar=0000:00:04.0/2\n",
+		       spec);
+		return -EINVAL;
+	}
+	pdev = pci_get_domain_bus_and_slot(domain, bus, PCI_DEVFN(slot, fn));
+	if (!pdev) {
+		pr_err("bar=%s: no such PCI device\n", spec);
+		return -ENODEV;
+	}
+	ret = bench_mmio_claim_bar(pdev, bar);
+	if (ret)
+		pci_dev_put(pdev);
+	return ret;
+}
+
+static int bench_mmio_setup_ivshmem(void)
+{
+	struct pci_dev *pdev;
+	int ret;
+
+	pdev = pci_get_device(PCI_VENDOR_ID_REDHAT_QUMRANET,
+			      BENCH_MMIO_IVSHMEM_DEVICE, NULL);
+	if (!pdev) {
+		pr_err("no backing: name one with bar=DDDD:BB:DD.F/N (a prefetchable memory BAR) or phys=ADDR size=SIZE (a range outside System RAM); by default the first ivshmem device's BAR 2 is used, and there is none\n");
+		return -ENODEV;
+	}
+	ret = bench_mmio_claim_bar(pdev, BENCH_MMIO_IVSHMEM_BAR);
+	if (ret)
+		pci_dev_put(pdev);
+	return ret;
+}
+
+static int bench_mmio_setup_phys(u64 phys, u64 size)
+{
+	struct resource *res;
+
+	if (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
+	    phys + size < phys) {
+		pr_err("phys=%#llx size=%#llx: not a non-empty, page-aligned range below 2^64\n",
+		       phys, size);
+		return -EINVAL;
+	}
+	if (region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		pr_err("phys=%#llx size=%#llx: overlaps System RAM\n", phys,
+		       size);
+		return -EINVAL;
+	}
+	res = request_mem_region(phys, size, KBUILD_MODNAME);
+	if (!res) {
+		pr_err("phys=%#llx size=%#llx: busy or outside the physical address space (see /proc/iomem)\n",
+		       phys, size);
+		return -EBUSY;
+	}
+
+	bench_mmio.kind = BENCH_MMIO_BACKING_PHYS;
+	bench_mmio.res = res;
+	bench_mmio.phys_base = phys;
+	bench_mmio.size = size;
+	pr_info("backing: %pR\n", res);
+	return 0;
+}
+
+static int bench_mmio_setup_backing(void)
+{
+	bool phys = bench_mmio_phys_param || bench_mmio_size_param;
+
+	if (bench_mmio_bar_param && phys) {
+		pr_err("name one backing: bar= or phys=/size=, not both\n");
+		return -EINVAL;
+	}
+	if (bench_mmio_bar_param)
+		return bench_mmio_setup_bar(bench_mmio_bar_param);
+	if (phys)
+		return bench_mmio_setup_phys(bench_mmio_phys_param,
+					     bench_mmio_size_param);
+	return bench_mmio_setup_ivshmem();
+}
+
+static void bench_mmio_release_backing(void)
+{
+	if (bench_mmio.pdev) {
+		pci_release_region(bench_mmio.pdev, bench_mmio.bar);
+		pci_disable_device(bench_mmio.pdev);
+		pci_dev_put(bench_mmio.pdev);
+	} else if (bench_mmio.res) {
+		release_mem_region(bench_mmio.phys_base, bench_mmio.size);
+	}
+}
+
+static int __init bench_mmio_init(void)
+{
+	int ret;
+
+	/* strategy= checked its own value; the default may be compiled out. */
+	if (!bench_mmio_strategies[bench_mmio_default_strategy]) {
+		pr_err("the default strategy %s is not available on this kernel: load with strategy=\n",
+		       bench_mmio_strategy_names[bench_mmio_default_strategy]);
+		return -EOPNOTSUPP;
+	}
+
+	init_rwsem(&bench_mmio.lock);
+	ret = bench_mmio_setup_backing();
+	if (ret)
+		return ret;
+	bench_mmio.base_pfn = PHYS_PFN(bench_mmio.phys_base);
+
+	ret = misc_register(&bench_mmio_misc);
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", bench_mmio_misc.name,
+		       ret);
+		bench_mmio_release_backing();
+		return ret;
+	}
+	return 0;
+}
+module_init(bench_mmio_init);
+
+static void __exit bench_mmio_exit(void)
+{
+	misc_deregister(&bench_mmio_misc);
+	bench_mmio_release_backing();
+}
+module_exit(bench_mmio_exit);
+
+MODULE_DESCRIPTION("Benchmark of device memory (VM_PFNMAP) mappings");
+MODULE_LICENSE("GPL");
