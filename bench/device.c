@@ -2,6 +2,7 @@
 /* device.c - /dev/bench_mmio access and the names of its uapi values. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -139,6 +140,9 @@ json_t *backing_to_json(const struct bench_mmio_info *i, const char *cache)
 json_t *module_to_json(const struct bench_mmio_info *i)
 {
 	json_t *ml = json_object(), *st = json_array();
+	/* What the core mm and the insert API give together, in so many words. */
+	bool pmd = (i->caps & BENCH_MMIO_CAP_CORE_PMD) && (i->caps & BENCH_MMIO_CAP_INSERT_PMD);
+	bool pud = (i->caps & BENCH_MMIO_CAP_CORE_PUD) && (i->caps & BENCH_MMIO_CAP_INSERT_PUD);
 
 	for (int s = 0; s < BENCH_MMIO_NR_STRATEGIES; s++) {
 		if (!(i->strategies & (1ULL << s)))
@@ -146,7 +150,7 @@ json_t *module_to_json(const struct bench_mmio_info *i)
 		json_array_append_new(st, json_string(strategy_names[s]));
 		json_object_set_new(ml, strategy_names[s], json_string(level_name(i->max_level[s])));
 	}
-	return json_pack("{sI so so so ss sI sI sI sI}",
+	return json_pack("{sI so so so ss sI sI sI sI s{sbsbss}}",
 			 "abi_version", (json_int_t)i->abi_version,
 			 "caps", caps_to_json(i->caps),
 			 "max_level", ml,
@@ -156,5 +160,9 @@ json_t *module_to_json(const struct bench_mmio_info *i)
 			 "caps_raw", (json_int_t)i->caps,
 			 "page_shift", (json_int_t)i->page_shift,
 			 "pmd_shift", (json_int_t)i->pmd_shift,
-			 "pud_shift", (json_int_t)i->pud_shift);
+			 "pud_shift", (json_int_t)i->pud_shift,
+			 "huge_pfnmap_faults", "pmd", pmd, "pud", pud,
+			 "summary", pmd || pud ?
+				"this kernel delivers huge pfnmap faults: ->huge_fault is called on VM_PFNMAP mappings" :
+				"this kernel cannot deliver huge pfnmap faults: its core mm never calls ->huge_fault on VM_PFNMAP mappings, so pmd and pud map with 4K PTEs through ->fault");
 }

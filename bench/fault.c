@@ -565,14 +565,22 @@ static int fault_run(struct bench_ctx *ctx)
 		} else if (!p->quiet) {
 			json_t *m = json_object_get(json_object_get(run, "metrics"), "fault_p50_ns");
 			json_t *med = json_object_get(m, "median");
+			json_t *f = json_object_get(run, "faults");
+			char p50[48] = "no faults";
 
 			if (json_is_number(med))
-				fprintf(stderr, "fault: %s: ok, %u reps, median fault p50 %.0f ns\n",
-					strategy_names[s], r->done, json_number_value(med));
-			else
-				fprintf(stderr, "fault: %s: ok, %u reps, no faults\n",
-					strategy_names[s], r->done);
+				snprintf(p50, sizeof(p50), "median fault p50 %.0f ns", json_number_value(med));
+			fprintf(stderr, "fault: %s: ok, %u reps, faults pte=%lld pmd=%lld pud=%lld fallback=%lld, %s\n",
+				strategy_names[s], r->done,
+				json_integer_value(json_object_get(f, "pte")),
+				json_integer_value(json_object_get(f, "pmd")),
+				json_integer_value(json_object_get(f, "pud")),
+				json_integer_value(json_object_get(f, "fallback")), p50);
 		}
+		if (r->status == RUN_OK && (s == BENCH_MMIO_STRATEGY_PMD || s == BENCH_MMIO_STRATEGY_PUD) &&
+		    !(ctx->info->caps & (BENCH_MMIO_CAP_CORE_PMD | BENCH_MMIO_CAP_CORE_PUD)))
+			fprintf(stderr, "fault: %s: note: this kernel cannot deliver huge pfnmap faults (its core mm never calls ->huge_fault on VM_PFNMAP): %s maps with 4K PTEs through ->fault\n",
+				strategy_names[s], strategy_names[s]);
 		json_array_append_new(ctx->runs, run);
 		free(r->reps);
 		free(r);
