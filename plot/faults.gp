@@ -10,7 +10,7 @@ set yrange [0.5:*]
 set ylabel "faults per repetition (log)"
 set key outside right top
 set grid ytics
-nz(x) = x > 0 ? x : NaN
+nz(x) = x > 0 ? x : 0.5   # zero or missing: no bar above the axis
 plot for [i=1:nseries] for [l=0:2] datafile \
 	using (nz(column(2 + 3*(i-1) + l))):xtic(1) \
 	title sprintf("%s %s", word("pte pmd pud", l+1), word(labels, i))
