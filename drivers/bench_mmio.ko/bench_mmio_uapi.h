@@ -44,8 +44,9 @@ enum bench_mmio_strategy_id {
 
 /**
  * enum bench_mmio_align - virtual address chosen for mmap(NULL, ...)
- * @BENCH_MMIO_ALIGN_AUTO: the largest page size the strategy may insert that
- *	fits in the requested length.
+ * @BENCH_MMIO_ALIGN_AUTO: the largest page size the strategy inserts that
+ *	fits in the requested length, whether or not this kernel can deliver
+ *	it (so that runs on different kernels map the same addresses).
  * @BENCH_MMIO_ALIGN_NONE: the kernel's default get_unmapped_area(), as for a
  *	driver without a hook (typically only 4K aligned).
  * @BENCH_MMIO_ALIGN_PMD: congruent to the physical address modulo 2M.

@@ -577,7 +577,12 @@ static unsigned long bench_mmio_align_size(struct bench_mmio_file *bf,
 	case BENCH_MMIO_ALIGN_PUD:
 		return PUD_SIZE;
 	case BENCH_MMIO_ALIGN_AUTO:
-		for (level = bench_mmio_max_level(bf->strategy);
+		/*
+		 * The strategy's own largest level, not what this kernel can
+		 * deliver: a 6.1 and a 6.12 run then map the same addresses,
+		 * and only the kernel differs.
+		 */
+		for (level = bf->strategy->max_level;
 		     level > BENCH_MMIO_LEVEL_PTE; level--) {
 			if ((PAGE_SIZE << bench_mmio_level_order(level)) <= len)
 				return PAGE_SIZE << bench_mmio_level_order(level);
