@@ -118,14 +118,42 @@ static __attribute__((noinline)) void touch_loop(volatile char *base, uint64_t l
 	}
 }
 
-/* Touch [base, base + len) once per 4K page; returns 0, or -1 on a signal. */
-static int touch_all(volatile char *base, uint64_t len, bool write,
-		     struct hist *fh, struct hist *th, struct fault_rep *rep)
+/* The timed pass: nothing but the accesses between the two clock reads. */
+static __attribute__((noinline)) void touch_bare(volatile char *base, uint64_t len, bool write)
 {
+	for (uint64_t off = 0; off < len; off += SZ_4K) {
+		volatile uint64_t *p = (volatile uint64_t *)(base + off);
+		uint64_t v;
+
+		if (write) {
+			*p = off;
+		} else {
+			v = *p;
+			__asm__ __volatile__("" :: "r"(v));
+		}
+	}
+}
+
+/*
+ * Touch [base, base + len) once per 4K page, bare (fh == NULL, the time of
+ * the whole loop in *ticks) or instrumented; returns 0, or -1 on a signal.
+ */
+static int touch_all(volatile char *base, uint64_t len, bool write,
+		     struct hist *fh, struct hist *th, struct fault_rep *rep, uint64_t *ticks)
+{
+	uint64_t t0, t1;
+
 	if (sigsetjmp(bus_jmp, 1))
 		return -1;
 	bus_armed = 1;
-	touch_loop(base, len, write, fh, th, rep);
+	if (fh) {
+		touch_loop(base, len, write, fh, th, rep);
+	} else {
+		t0 = tick_begin();
+		touch_bare(base, len, write);
+		t1 = tick_end();
+		*ticks = t1 - t0;
+	}
 	bus_armed = 0;
 	return 0;
 }
@@ -203,6 +231,73 @@ static int setup(struct fault_run *r, int fd, const struct common_params *p)
 	return 0;
 }
 
+/*
+ * One pass of repetition @i over a fresh mapping: the timed pass when @fh is
+ * NULL, else the instrumented one (see struct fault_rep).  Returns 0, or -1
+ * with r->status and r->reason set.
+ */
+static int one_pass(struct fault_run *r, int fd, const struct common_params *p,
+		    struct fault_rep *rep, unsigned int i, struct hist *fh, struct hist *th)
+{
+	struct bench_mmio_stats *st = fh ? &rep->st_lat : &rep->st;
+	volatile char *map;
+	uint64_t t0, t1, populate = 0;
+
+	if (ioctl(fd, BENCH_MMIO_RESET_STATS)) {
+		r->status = RUN_FAIL;
+		snprintf(r->reason, sizeof(r->reason), "RESET_STATS: %s", strerror(errno));
+		return -1;
+	}
+	t0 = tick_begin();
+	map = mmap(NULL, p->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, p->offset);
+	t1 = tick_end();
+	if (map == MAP_FAILED) {
+		r->status = RUN_FAIL;
+		snprintf(r->reason, sizeof(r->reason), "mmap(size=%llu, offset=%llu): %s",
+			 (unsigned long long)p->size, (unsigned long long)p->offset,
+			 strerror(errno));
+		return -1;
+	}
+	if (fh) {
+		rep->lat_va = (uintptr_t)map;
+	} else {
+		rep->mmap_ticks = t1 - t0;
+		rep->va = (uintptr_t)map;
+	}
+	if (fault_params.madvise == 1) {
+		r->madvised = !madvise((void *)map, p->size, MADV_HUGEPAGE);
+		if (!r->madvised)
+			snprintf(r->madvise_error, sizeof(r->madvise_error),
+				 "madvise(MADV_HUGEPAGE): %s", strerror(errno));
+	}
+
+	if (touch_all(map, p->size, p->access == ACCESS_WRITE, fh, th, rep, &populate)) {
+		r->status = RUN_FAIL;
+		snprintf(r->reason, sizeof(r->reason),
+			 "%s at %p (offset 0x%llx of the mapping) in rep %u (%s pass)",
+			 bus_sig == SIGBUS ? "SIGBUS" : "SIGSEGV", bus_addr,
+			 (unsigned long long)((char *)bus_addr - (char *)map), i,
+			 fh ? "instrumented" : "timed");
+		munmap((void *)map, p->size);
+		return -1;
+	}
+
+	t0 = tick_begin();
+	munmap((void *)map, p->size);
+	t1 = tick_end();
+	if (!fh) {
+		rep->populate_ticks = populate;
+		rep->munmap_ticks = t1 - t0;
+	}
+
+	if (ioctl(fd, BENCH_MMIO_GET_STATS, st)) {
+		r->status = RUN_FAIL;
+		snprintf(r->reason, sizeof(r->reason), "GET_STATS: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static void measure(struct fault_run *r, const struct bench_ctx *ctx, struct hist *fh,
 		    struct hist *th)
 {
@@ -233,57 +328,12 @@ static void measure(struct fault_run *r, const struct bench_ctx *ctx, struct his
 	sigaction(SIGSEGV, &sa, NULL);
 	for (unsigned int i = 0; i < r->nreps; i++) {
 		struct fault_rep *rep = &r->reps[i];
-		volatile char *map;
-		uint64_t t0, t1;
 
 		hist_init(fh);
 		hist_init(th);
-		if (ioctl(fd, BENCH_MMIO_RESET_STATS)) {
-			r->status = RUN_FAIL;
-			snprintf(r->reason, sizeof(r->reason), "RESET_STATS: %s", strerror(errno));
+		if (one_pass(r, fd, p, rep, i, NULL, NULL) ||
+		    one_pass(r, fd, p, rep, i, fh, th))
 			break;
-		}
-		t0 = tick_begin();
-		map = mmap(NULL, p->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, p->offset);
-		t1 = tick_end();
-		if (map == MAP_FAILED) {
-			r->status = RUN_FAIL;
-			snprintf(r->reason, sizeof(r->reason), "mmap(size=%llu, offset=%llu): %s",
-				 (unsigned long long)p->size, (unsigned long long)p->offset,
-				 strerror(errno));
-			break;
-		}
-		rep->mmap_ticks = t1 - t0;
-		rep->va = (uintptr_t)map;
-		if (fault_params.madvise == 1) {
-			r->madvised = !madvise((void *)map, p->size, MADV_HUGEPAGE);
-			if (!r->madvised)
-				snprintf(r->madvise_error, sizeof(r->madvise_error),
-					 "madvise(MADV_HUGEPAGE): %s", strerror(errno));
-		}
-
-		t0 = tick_begin();
-		if (touch_all(map, p->size, p->access == ACCESS_WRITE, fh, th, rep)) {
-			r->status = RUN_FAIL;
-			snprintf(r->reason, sizeof(r->reason), "%s at %p (offset 0x%llx of the mapping) in rep %u",
-				 bus_sig == SIGBUS ? "SIGBUS" : "SIGSEGV", bus_addr,
-				 (unsigned long long)((char *)bus_addr - (char *)map), i);
-			munmap((void *)map, p->size);
-			break;
-		}
-		t1 = tick_end();
-		rep->populate_ticks = t1 - t0;
-
-		t0 = tick_begin();
-		munmap((void *)map, p->size);
-		t1 = tick_end();
-		rep->munmap_ticks = t1 - t0;
-
-		if (ioctl(fd, BENCH_MMIO_GET_STATS, &rep->st)) {
-			r->status = RUN_FAIL;
-			snprintf(r->reason, sizeof(r->reason), "GET_STATS: %s", strerror(errno));
-			break;
-		}
 		percentiles(fh, th, rep);
 		hist_merge(&r->fault_hist, fh);
 		hist_merge(&r->touch_hist, th);
@@ -435,18 +485,25 @@ json_t *fault_run_to_json(const struct fault_run *r, const struct common_params 
 	{
 		bool consistent = true;
 
+		bool passes_agree = true;
+
 		for (unsigned int i = 0; i < n; i++) {
-			const struct bench_mmio_stats *b = &r->reps[i].st;
+			const struct bench_mmio_stats *a = &r->reps[i].st, *b = &r->reps[i].st_lat;
 
 			if (r->reps[i].touch_faults != b->faults[0] + b->faults[1] + b->faults[2])
 				consistent = false;
+			if (memcmp(a->faults, b->faults, sizeof(a->faults)) ||
+			    memcmp(a->fallbacks, b->fallbacks, sizeof(a->fallbacks)) ||
+			    a->pages != b->pages)
+				passes_agree = false;
 		}
 		json_object_set_new(run, "attribution",
-				    json_pack("{sI sI sb}",
+				    json_pack("{sI sI sb sb}",
 					      "touch_faults", (json_int_t)r->reps[0].touch_faults,
-					      "module_faults", (json_int_t)(r->reps[0].st.faults[0] +
-						r->reps[0].st.faults[1] + r->reps[0].st.faults[2]),
-					      "consistent", consistent));
+					      "module_faults", (json_int_t)(r->reps[0].st_lat.faults[0] +
+						r->reps[0].st_lat.faults[1] + r->reps[0].st_lat.faults[2]),
+					      "consistent", consistent,
+					      "passes_agree", passes_agree));
 	}
 	json_object_set_new(run, "faults_identical", json_boolean(identical));
 	if (!identical)
@@ -456,7 +513,7 @@ json_t *fault_run_to_json(const struct fault_run *r, const struct common_params 
 			    json_pack("{ss ss sf ss ss}", "timer", tsc->read_method,
 				      "calibration", tsc->method, "tsc_hz", tsc->hz,
 				      "fault_attribution", ATTRIBUTION,
-				      "populate_note", "populate_ns is the wall time of the whole touch loop, including per-touch instrumentation (2 serialized TSC reads, 1 getrusage, 1 histogram update per page); touch_total_ns is the sum of the timed touches alone"));
+				      "passes", "each repetition maps the range twice: mmap_ns, populate_ns (the whole bare touch loop) and munmap_ns come from an uninstrumented pass; per-touch latencies and touch_total_ns (the sum of the timed touches) from a second, instrumented pass over a fresh mapping; attribution.passes_agree says whether both passes saw the same counters"));
 	if (r->madvise_error[0])
 		json_object_set_new(run, "madvise_error", json_string(r->madvise_error));
 
@@ -550,6 +607,9 @@ static int fault_run(struct bench_ctx *ctx)
 		check = json_object_get(run, "check");
 		if (check && !strcmp(json_string_value(json_object_get(check, "status")), "mismatch"))
 			mismatch = true;
+		if (json_is_false(json_object_get(json_object_get(run, "attribution"), "passes_agree")))
+			fprintf(stderr, "fault: %s: warning: the timed and the instrumented pass saw different counters; see runs[].attribution\n",
+				strategy_names[s]);
 		if (json_is_false(json_object_get(json_object_get(run, "attribution"), "consistent")))
 			fprintf(stderr, "fault: %s: warning: touches attributed to faults (ru_minflt) differ from the module's fault count; see runs[].attribution\n",
 				strategy_names[s]);

@@ -13,12 +13,20 @@
 
 enum run_status { RUN_OK, RUN_SKIP, RUN_FAIL };
 
+/*
+ * One repetition is two passes over fresh mappings of the same range:
+ *  - timed: mmap, a bare touch loop, munmap, each timed as a whole;
+ *    gives mmap/populate/munmap times and the counters @st;
+ *  - instrumented: every touch timed alone and attributed to a fault or
+ *    not; gives the latency histograms and the counters @st_lat.
+ * So per-touch instrumentation never inflates populate_ns.
+ */
 struct fault_rep {
-	uint64_t va;
+	uint64_t va, lat_va;		/* start of the timed / instrumented mapping */
 	uint64_t mmap_ticks, populate_ticks, munmap_ticks, touch_ticks;
 	uint64_t touch_faults;		/* touches across which ru_minflt advanced */
 	uint64_t touches;
-	struct bench_mmio_stats st;
+	struct bench_mmio_stats st, st_lat;
 	/* fault/touch latency percentiles in ticks (valid when count > 0) */
 	uint64_t fault_count, fault_p[5];	/* p50 p90 p99 p99.9 max */
 	uint64_t touch_count, touch_p50;

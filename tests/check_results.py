@@ -78,6 +78,10 @@ def check_run(doc, run, kernel, name):
         what + ": counts match the suite's own theory",
         json.dumps(run["check"], indent=1))
     tap(run.get("faults_identical") is True, what + ": counts identical across repetitions")
+    att = run["attribution"]
+    tap(att["passes_agree"] is True and att["consistent"] is True,
+        what + ": timed and instrumented passes agree, and every fault was attributed",
+        json.dumps(att))
     want = expect_612(run) if kernel == "debian-6.12" else expect_61(run)
     if want is not None:
         bad = {k: (f.get(k), v) for k, v in want.items() if f.get(k) != v}
