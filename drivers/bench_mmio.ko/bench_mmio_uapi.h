@@ -51,6 +51,7 @@ enum bench_mmio_strategy_id {
  *	driver without a hook (typically only 4K aligned).
  * @BENCH_MMIO_ALIGN_PMD: congruent to the physical address modulo 2M.
  * @BENCH_MMIO_ALIGN_PUD: congruent to the physical address modulo 1G.
+ * @BENCH_MMIO_NR_ALIGNS: number of alignment policies.
  *
  * MAP_FIXED addresses are never changed.
  */
@@ -66,6 +67,7 @@ enum bench_mmio_align {
  * enum bench_mmio_cache - memory type requested for the mapping
  * @BENCH_MMIO_CACHE_UC: uncached (pgprot_noncached), as vfio-pci maps BARs.
  * @BENCH_MMIO_CACHE_WC: write-combining (pgprot_writecombine).
+ * @BENCH_MMIO_NR_CACHES: number of cache modes.
  *
  * On x86 with PAT, pfns inserted at fault time take the memory type the
  * range already has (UC- for an unreserved MMIO range), whatever is asked.
@@ -81,6 +83,7 @@ enum bench_mmio_cache {
  * @BENCH_MMIO_LEVEL_PTE: 4K page table entry (order 0).
  * @BENCH_MMIO_LEVEL_PMD: 2M entry (order PMD_SHIFT - PAGE_SHIFT).
  * @BENCH_MMIO_LEVEL_PUD: 1G entry (order PUD_SHIFT - PAGE_SHIFT).
+ * @BENCH_MMIO_NR_LEVELS: number of levels.
  */
 enum bench_mmio_level {
 	BENCH_MMIO_LEVEL_PTE = 0,
