@@ -28,6 +28,8 @@ MODPARAMS ?=
 BAR_SIZE ?=
 
 export KERNEL KDIR MODPARAMS BAR_SIZE OUT
+export BENCH_MMIO_CMD = $(value CMD)
+export BENCH_MMIO_ADD = $(ADD)
 
 BENCH_BIN := $(BUILD)/bench/bench_mmio
 SELFTEST_BIN := $(BUILD)/tests/mmio_selftest
@@ -67,9 +69,10 @@ bench: $(BENCH_BIN)
 	scripts/vm-run --min-bar $(or $(SIZE),1G) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
 		--cmd "bench_mmio $(BENCH) $(bench_args)"
 
+# CMD and ADD reach vm-run through the environment, quotes and all.
 vm-run: deps-check
-	@test -n "$(CMD)" || { echo 'make: vm-run needs CMD="..." (and ADD="file ...")'; exit 2; }
-	scripts/vm-run --cmd "$(CMD)"
+	$(if $(CMD),,$(error vm-run needs CMD="..." (and ADD="file ...")))
+	@CMD=$$BENCH_MMIO_CMD ADD=$$BENCH_MMIO_ADD scripts/vm-run
 
 unit: $(BENCH_BIN)
 	$(BUILD)/bench/unit_tests

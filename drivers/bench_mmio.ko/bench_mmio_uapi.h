@@ -14,6 +14,22 @@
  * a cache mode with the SET ioctls (before the first mmap of that file), then
  * mmap(MAP_SHARED) a range of the backing: the file offset is the offset in
  * the backing.  Statistics are per open file.
+ *
+ * Errors (misuse never WARNs):
+ *   mmap  EINVAL     MAP_PRIVATE (a fault-based pfnmap cannot COW), or the
+ *                    offset/length reaches past the backing
+ *   ioctl ENOTTY     unknown command
+ *         EINVAL     a value out of range, non-zero flags or reserved input,
+ *                    a misaligned or out-of-range ZAP range
+ *         EOPNOTSUPP SET_STRATEGY of a strategy this kernel cannot offer
+ *         EBUSY      a SET ioctl while the file has mappings
+ *         EFAULT     a bad argument pointer
+ *   load  ENODEV     no backing (no bar=/phys= and no ivshmem device)
+ *         EINVAL     a malformed parameter, phys= over System RAM, a BAR
+ *                    that is not a prefetchable memory BAR
+ *         EBUSY      the region is claimed by another driver
+ *   A mapping keeps the module loaded (rmmod fails with EBUSY/EWOULDBLOCK).
+ *   Faults on a revoked device (BENCH_MMIO_REVOKE) get SIGBUS.
  */
 #ifndef _UAPI_BENCH_MMIO_H
 #define _UAPI_BENCH_MMIO_H
