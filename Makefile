@@ -34,8 +34,13 @@ export BENCH_MMIO_ADD = $(ADD)
 BENCH_BIN := $(BUILD)/bench/bench_mmio
 SELFTEST_BIN := $(BUILD)/tests/mmio_selftest
 PROFILE_FILE := $(TOP)/config/$(PROFILE).conf
+profile_key = $(shell sed -n 's/^$(1)=//p' $(PROFILE_FILE) 2>/dev/null | tail -n 1)
+# The guest's BAR must hold OFFSET + SIZE (vm-run sums "a+b").
+bar_min = $(or $(SIZE),$(call profile_key,size),1G)+$(or $(OFFSET),$(call profile_key,offset),0)
 
-bench_args := --profile=/$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
+# The profile travels as an ADD file: the guest runs CMD in /, KERNEL=host in
+# the directory the ADD files were copied to, so a bare name finds it in both.
+bench_args := --profile=$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
 	$(if $(SIZE),--size=$(SIZE)) $(if $(ALIGN),--align=$(ALIGN)) \
 	$(if $(REPS),--reps=$(REPS)) $(if $(ACCESS),--access=$(ACCESS)) \
 	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
@@ -66,7 +71,7 @@ FORCE:
 
 bench: $(BENCH_BIN)
 	@test -f $(PROFILE_FILE) || { echo "make: no profile $(PROFILE_FILE) (see config/)"; exit 2; }
-	scripts/vm-run --min-bar $(or $(SIZE),1G) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
+	scripts/vm-run --min-bar $(bar_min) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
 		--cmd "bench_mmio $(BENCH) $(bench_args)"
 
 # CMD and ADD reach vm-run through the environment, quotes and all.

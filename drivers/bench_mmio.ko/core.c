@@ -435,6 +435,35 @@ static vm_fault_t bench_mmio_vm_huge_fault(struct vm_fault *vmf,
 #endif
 #endif /* BENCH_MMIO_HUGE_FAULT */
 
+/**
+ * bench_mmio_vm_may_split() - ->may_split: no PUD entry across a VMA split
+ * @vma: a VMA of the pmd or pud strategy, about to be split.
+ * @addr: the address of the split.
+ *
+ * A split at an address that is not 2M aligned makes the core split the
+ * huge entry there with split_huge_pmd_address(), whose mm_find_pmd() takes
+ * a present PUD entry for a PMD table: on a 1G pfnmap entry it dereferences
+ * device memory as page tables and the kernel crashes (Debian 6.12.117:
+ * munmap(), mprotect(), madvise() or mremap() of part of a PUD-mapped
+ * region).  So when the 1G region around @addr may hold a PUD entry, zap it
+ * first; it refaults with PMDs once it spans two VMAs.
+ *
+ * Return: 0, the split may go on.
+ */
+static int bench_mmio_vm_may_split(struct vm_area_struct *vma,
+				   unsigned long addr)
+{
+	struct bench_mmio_file *bf = vma->vm_private_data;
+	unsigned long start = ALIGN_DOWN(addr, PUD_SIZE);
+
+	if (bf->strategy->max_level < BENCH_MMIO_LEVEL_PUD ||
+	    IS_ALIGNED(addr, PUD_SIZE) || start < vma->vm_start ||
+	    start + PUD_SIZE > vma->vm_end)
+		return 0;
+	zap_vma_ptes(vma, start, PUD_SIZE);
+	return 0;
+}
+
 /* For strategies that only insert PTEs: no ->huge_fault at all. */
 static const struct vm_operations_struct bench_mmio_vm_ops = {
 	.open = bench_mmio_vm_open,
@@ -445,6 +474,7 @@ static const struct vm_operations_struct bench_mmio_vm_ops = {
 static const struct vm_operations_struct bench_mmio_huge_vm_ops = {
 	.open = bench_mmio_vm_open,
 	.close = bench_mmio_vm_close,
+	.may_split = bench_mmio_vm_may_split,
 	.fault = bench_mmio_vm_fault,
 #if BENCH_MMIO_HUGE_FAULT
 	.huge_fault = bench_mmio_vm_huge_fault,
