@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "device.h"
@@ -57,6 +58,44 @@ int dev_set(int fd, unsigned long req, uint64_t value)
 	struct bench_mmio_set s = { .value = value };
 
 	return ioctl(fd, req, &s) ? -errno : 0;
+}
+
+int probe_thp_gate(const char *device, const struct bench_mmio_info *info,
+		   const char *thp_enabled)
+{
+	const uint64_t need = BENCH_MMIO_CAP_CORE_PMD | BENCH_MMIO_CAP_INSERT_PMD |
+			      BENCH_MMIO_CAP_CPU_PMD;
+	const uint64_t sz = 1ULL << 21;
+	struct bench_mmio_stats st;
+	volatile uint64_t *p;
+	char err[256];
+	int fd, ret = -1;
+
+	if (!strcmp(thp_enabled, "always") || !strcmp(thp_enabled, "unavailable") ||
+	    (info->caps & need) != need || info->size < sz || (info->phys_base & (sz - 1)))
+		return -1;
+	fd = dev_open(device, err, sizeof(err));
+	if (fd < 0)
+		return -1;
+	if (dev_set(fd, BENCH_MMIO_SET_STRATEGY, BENCH_MMIO_STRATEGY_PMD) ||
+	    dev_set(fd, BENCH_MMIO_SET_ALIGN, BENCH_MMIO_ALIGN_PMD))
+		goto out;
+	p = mmap(NULL, sz, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		goto out;
+	if (!ioctl(fd, BENCH_MMIO_RESET_STATS)) {
+		(void)*p;	/* one read fault: a PMD, or a PTE if THP gates */
+		if (!ioctl(fd, BENCH_MMIO_GET_STATS, &st)) {
+			if (st.faults[BENCH_MMIO_LEVEL_PMD])
+				ret = 0;
+			else if (st.faults[BENCH_MMIO_LEVEL_PTE])
+				ret = 1;
+		}
+	}
+	munmap((void *)p, sz);
+out:
+	close(fd);
+	return ret;
 }
 
 json_t *caps_to_json(uint64_t caps)

@@ -23,6 +23,16 @@ int dev_info(int fd, struct bench_mmio_info *info, char *err, size_t errlen);
 /* SET_* ioctl; returns 0 or -errno. */
 int dev_set(int fd, unsigned long req, uint64_t value);
 
+/*
+ * Does the THP sysfs setting "enabled" gate ->huge_fault on pfnmaps on this
+ * kernel (vanilla 6.12: yes; Debian 6.12.115+: no)?  Asked of the kernel:
+ * one PMD-aligned 2M mapping with the pmd strategy, touched once.  Returns
+ * 1 (gates), 0 (does not), -1 (not asked: THP is "always" or absent, the
+ * core has no huge pfnmaps, the backing cannot hold an aligned 2M, error).
+ */
+int probe_thp_gate(const char *device, const struct bench_mmio_info *info,
+		   const char *thp_enabled);
+
 json_t *caps_to_json(uint64_t caps);
 json_t *info_to_json(const struct bench_mmio_info *info);	/* raw GET_INFO */
 json_t *backing_to_json(const struct bench_mmio_info *info, const char *cache);

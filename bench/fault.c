@@ -601,7 +601,9 @@ static int fault_run(struct bench_ctx *ctx)
 		r->tin.phys = ctx->info->phys_base + p->offset;
 		r->tin.max_level = ctx->info->max_level[s];
 		r->tin.caps = ctx->info->caps;
-		r->tin.thp = thp_gate(ctx->thp->enabled, r->madvised);
+		/* What the kernel answered beats what the setting suggests. */
+		r->tin.thp = ctx->thp->gates_pfnmap == 0 ? THEORY_THP_ALLOW :
+			     thp_gate(ctx->thp->enabled, r->madvised);
 
 		run = fault_run_to_json(r, p, ctx->tsc, ctx->thp, ctx->info);
 		check = json_object_get(run, "check");

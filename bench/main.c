@@ -180,9 +180,12 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 		fprintf(stderr, "bench_mmio %s: warning: TSC is not invariant (CPUID 0x80000007 EDX[8])\n",
 			b->name);
 	thp_read(&thp);
+	thp.gates_pfnmap = probe_thp_gate(common.device, &info, thp.enabled);
 
 	doc = result_new(created, full_argc, full_argv);
 	json_object_set_new(doc, "system", system_to_json(&tsc, &pin, &aslr));
+	json_object_set_new(json_object_get(json_object_get(doc, "system"), "thp"), "gates_pfnmap",
+			    thp.gates_pfnmap < 0 ? json_null() : json_boolean(thp.gates_pfnmap));
 	json_object_set_new(doc, "backing", backing_to_json(&info, cache_names[common.cache]));
 	json_object_set_new(doc, "module", module_to_json(&info));
 	json_object_set_new(doc, "bench", json_string(b->name));
@@ -203,7 +206,7 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 		json_decref(doc);
 		return 1;
 	}
-	if (result_write_atomic(doc, path, err, sizeof(err))) {
+	if (result_write_atomic(doc, path, sizeof(path), err, sizeof(err))) {
 		fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
 		json_decref(doc);
 		return 1;

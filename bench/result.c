@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* result.c - the bench_mmio/1 result document and its atomic write. */
+#define _GNU_SOURCE	/* renameat2() */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -130,14 +131,30 @@ int mkdir_p(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
-int result_write_atomic(const json_t *doc, const char *path, char *err, size_t errlen)
+/* Move tmp to path unless path exists: 0, or -1 with errno (EEXIST). */
+static int publish(const char *tmp, const char *path)
+{
+	if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* a filesystem without RENAME_NOREPLACE: link() never replaces either */
+	if (link(tmp, path))
+		return -1;
+	unlink(tmp);
+	return 0;
+}
+
+int result_write_atomic(const json_t *doc, char *path, size_t pathlen, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], dcopy[PATH_MAX], *dir, *base;
-	char pcopy[PATH_MAX];
+	char pcopy[PATH_MAX], stem[PATH_MAX];
+	size_t n;
 	int fd, dfd;
 	FILE *f;
 
 	if (snprintf(pcopy, sizeof(pcopy), "%s", path) >= (int)sizeof(pcopy) ||
+	    snprintf(stem, sizeof(stem), "%s", path) >= (int)sizeof(stem) ||
 	    snprintf(dcopy, sizeof(dcopy), "%s", path) >= (int)sizeof(dcopy)) {
 		snprintf(err, errlen, "path too long: %s", path);
 		return -1;
@@ -173,9 +190,22 @@ int result_write_atomic(const json_t *doc, const char *path, char *err, size_t e
 		snprintf(err, errlen, "injected failure before rename");
 		goto fail;
 	}
-	if (rename(tmp, path)) {
-		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		goto fail;
+	/*
+	 * Never replace a result: two runs in the same second get the same
+	 * name, and the later one becomes NAME-2.json, NAME-3.json, ...
+	 */
+	n = strlen(stem);
+	if (n > 5 && !strcmp(stem + n - 5, ".json"))
+		stem[n - 5] = '\0';
+	for (int i = 2; publish(tmp, path); i++) {
+		if (errno != EEXIST || i > 1000) {
+			snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+			goto fail;
+		}
+		if (snprintf(path, pathlen, "%s-%d.json", stem, i) >= (int)pathlen) {
+			snprintf(err, errlen, "path too long: %s", stem);
+			goto fail;
+		}
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (dfd >= 0) {

@@ -35,7 +35,12 @@ int mkdir_p(const char *dir, char *err, size_t errlen);
  * rename, fsync of the directory.  On failure nothing is left behind and an
  * existing file at path is untouched.
  */
-int result_write_atomic(const json_t *doc, const char *path, char *err, size_t errlen);
+/*
+ * Write doc to path (a buffer of pathlen bytes) through a temporary file and
+ * a rename that never replaces: if path exists, the result goes to
+ * NAME-2.json, NAME-3.json, ... and path is updated.  0, or -1 with err set.
+ */
+int result_write_atomic(const json_t *doc, char *path, size_t pathlen, char *err, size_t errlen);
 
 /* Test hook: make result_write_atomic() fail just before the rename. */
 extern bool result_fail_before_rename;

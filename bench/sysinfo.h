@@ -83,6 +83,7 @@ unsigned int pu_count(void);
 
 struct thp_state {
 	char enabled[32], defrag[32];	/* "unavailable" when absent */
+	int gates_pfnmap;		/* probe_thp_gate(): 1, 0, -1 unknown */
 };
 void thp_read(struct thp_state *t);
 /* Bracketed word of a sysfs multiple-choice file, e.g. "[always] madvise". */

@@ -104,7 +104,7 @@ void test_atomic_write(void)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/out.json", dir);
-	CHECK(!result_write_atomic(doc, path, err, sizeof(err)), "write: %s", err);
+	CHECK(!result_write_atomic(doc, path, sizeof(path), err, sizeof(err)), "write: %s", err);
 	back = json_load_file(path, 0, NULL);
 	CHECK(back && json_integer_value(json_object_get(back, "n")) == 1, "read back");
 	json_decref(back);
@@ -113,7 +113,7 @@ void test_atomic_write(void)
 	/* failure before rename: old content stays, temp removed */
 	json_object_set_new(doc, "n", json_integer(2));
 	result_fail_before_rename = true;
-	CHECK(result_write_atomic(doc, path, err, sizeof(err)) == -1 && strstr(err, "injected"),
+	CHECK(result_write_atomic(doc, path, sizeof(path), err, sizeof(err)) == -1 && strstr(err, "injected"),
 	      "injected failure reported");
 	result_fail_before_rename = false;
 	back = json_load_file(path, 0, NULL);
@@ -121,9 +121,20 @@ void test_atomic_write(void)
 	json_decref(back);
 	CHECK(count_entries(dir, "out.json") == 1, "no temp file left after failure");
 
+	/* an existing result is never replaced: the next one is out-2.json */
+	CHECK(!result_write_atomic(doc, path, sizeof(path), err, sizeof(err)) &&
+	      strstr(path, "/out-2.json"), "second write: %s %s", path, err);
+	back = json_load_file(path, 0, NULL);
+	CHECK(back && json_integer_value(json_object_get(back, "n")) == 2, "second result readable");
+	json_decref(back);
+	snprintf(path, sizeof(path), "%s/out.json", dir);
+	back = json_load_file(path, 0, NULL);
+	CHECK(back && json_integer_value(json_object_get(back, "n")) == 1, "first result kept");
+	json_decref(back);
+
 	/* failure to create: missing directory */
 	snprintf(sub, sizeof(sub), "%s/missing/out.json", dir);
-	CHECK(result_write_atomic(doc, sub, err, sizeof(err)) == -1 &&
+	CHECK(result_write_atomic(doc, sub, sizeof(sub), err, sizeof(err)) == -1 &&
 	      strstr(err, "cannot create a temporary file"), "missing dir: %s", err);
 
 	/* mkdir_p creates nested directories, refuses a file */
@@ -173,7 +184,7 @@ void test_sample_result(void)
 		.cache = 0, .reps = 3, .cpu = OPT_UNSET, .device = "/dev/bench_mmio",
 	};
 	struct tsc_info tsc = { .hz = 2e9, .invariant = true, .is_tsc = true };
-	struct thp_state thp = { "always", "madvise" };
+	struct thp_state thp = { "always", "madvise", -1 };
 	struct pin_state pin = { 3, 3, 4, "hwloc_set_cpubind(THREAD|STRICT)" };
 	struct aslr_state aslr = { .disabled = true, .reexeced = true };
 	char *argv[] = { "bench_mmio", "fault", "--reps=3" };
@@ -255,7 +266,7 @@ void test_sample_result(void)
 	json_array_append_new(runs, fault_run_to_json(&r, &p, &tsc, &thp, &info));
 
 	snprintf(path, sizeof(path), "%s/sample-result.json", test_build_dir());
-	CHECK(!result_write_atomic(doc, path, err, sizeof(err)), "write sample: %s", err);
+	CHECK(!result_write_atomic(doc, path, sizeof(path), err, sizeof(err)), "write sample: %s", err);
 	json_decref(doc);
 	printf("# sample result: %s\n", path);
 
