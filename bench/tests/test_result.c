@@ -266,6 +266,7 @@ void test_sample_result(void)
 	json_array_append_new(runs, fault_run_to_json(&r, &p, &tsc, &thp, &info));
 
 	snprintf(path, sizeof(path), "%s/sample-result.json", test_build_dir());
+	unlink(path);	/* results are never replaced: make room for this one */
 	CHECK(!result_write_atomic(doc, path, sizeof(path), err, sizeof(err)), "write sample: %s", err);
 	json_decref(doc);
 	printf("# sample result: %s\n", path);

@@ -43,7 +43,10 @@ void test_t_table(void)
 	CHECK(t95(1) == 12.706, "df1 %g", t95(1));
 	CHECK(t95(4) == 2.776, "df4 %g", t95(4));
 	CHECK(t95(30) == 2.042, "df30 %g", t95(30));
-	CHECK(t95(31) == 1.960 && t95(1000) == 1.960, "normal beyond 30");
+	/* beyond the table: t(0.975) for df 40, 60, 120 from statistical tables */
+	CHECK(fabs(t95(40) - 2.021) < 5e-4 && fabs(t95(60) - 2.000) < 5e-4 &&
+	      fabs(t95(120) - 1.980) < 5e-4 && fabs(t95(100000) - 1.960) < 5e-4,
+	      "df40 %g df60 %g df120 %g", t95(40), t95(60), t95(120));
 	CHECK(isnan(t95(0)), "df0 is NaN");
 	for (size_t df = 1; df < 31; df++)
 		CHECK(t95(df) > t95(df + 1), "t table decreasing at df %zu", df);

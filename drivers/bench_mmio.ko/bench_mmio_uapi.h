@@ -24,10 +24,12 @@
  *         EOPNOTSUPP SET_STRATEGY of a strategy this kernel cannot offer
  *         EBUSY      a SET ioctl while the file has mappings
  *         EFAULT     a bad argument pointer
- *   load  ENODEV     no backing (no bar=/phys= and no ivshmem device)
+ *   load  ENODEV     no backing (no bar=/phys= and no ivshmem device), no
+ *                    such PCI device, or a BAR that is not assigned
  *         EINVAL     a malformed parameter, phys= over System RAM, a BAR
  *                    that is not a prefetchable memory BAR
  *         EBUSY      the region is claimed by another driver
+ *         EOPNOTSUPP strategy= names a strategy this kernel cannot offer
  *   A mapping keeps the module loaded (rmmod fails with EBUSY/EWOULDBLOCK).
  *   Faults on a revoked device (BENCH_MMIO_REVOKE) get SIGBUS.
  */
@@ -194,7 +196,9 @@ struct bench_mmio_set {
  *	returned VM_FAULT_FALLBACK (misaligned address or pfn, VMA too small,
  *	no CPU support), by level.  Calls at levels the strategy never uses
  *	(e.g. PUD for the pmd strategy) are not counted.
- * @pages: out: 4K pages made present, by faults and by mmap (remap, bulk).
+ * @pages: out: 4K pages covered by successful insertions, by faults and by
+ *	mmap (remap, bulk); a page already present counts again (bulk after
+ *	a partial zap).
  * @sigbus: out: faults answered with SIGBUS (access revoked).
  * @zaps: out: BENCH_MMIO_ZAP and BENCH_MMIO_REVOKE calls made through
  *	this file.
@@ -248,6 +252,9 @@ struct bench_mmio_range {
 /*
  * No argument.  REVOKE zaps every mapping of the device and makes later
  * faults SIGBUS until RESTORE, as vfio-pci does around a device reset.
+ * Exception, on purpose: the remap strategy populates in ->mmap, before the
+ * new VMA is linked where a zap can find it, so an mmap() racing REVOKE can
+ * keep a populated mapping (the race that moved vfio-pci to fault time).
  */
 #define BENCH_MMIO_REVOKE	_IO(BENCH_MMIO_IOC_MAGIC, 0x07)
 #define BENCH_MMIO_RESTORE	_IO(BENCH_MMIO_IOC_MAGIC, 0x08)

@@ -44,19 +44,26 @@ kernel_trouble() {
 		grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|UBSAN:|KASAN:|refcount_t:' || true
 }
 
-# expect_refused NAME PARAMS...: insmod with PARAMS must fail cleanly.
+# expect_refused NAME ERRNO-TEXT PARAMS...: insmod with PARAMS must fail
+# cleanly, with that errno (as strerror() words it) and a message of ours.
 expect_refused() {
 	name=$1
-	shift
+	errtext=$2
+	shift 2
 	before=$(dmesg | wc -l)
 	out=$(insmod "$KO" "$@" 2>&1)
 	rc=$?
 	[ -n "$out" ] && echo "$out" | sed 's/^/# insmod: /'
 	dmesg | tail -n +"$((before + 1))" | grep -i "$MOD" | sed 's/^/# dmesg: /'
 	trouble=$(kernel_trouble "$before")
+	said=$(dmesg | tail -n +"$((before + 1))" | grep "$MOD: " | grep -v -e taints -e 'verification failed')
 	if [ "$rc" = 0 ]; then
 		not_ok "$name" "insmod $* succeeded"
 		rmmod "$MOD" 2>/dev/null || diag "rmmod $MOD failed too"
+	elif ! echo "$out" | grep -q "$errtext"; then
+		not_ok "$name" "refused, but not with '$errtext'"
+	elif [ -z "$said" ]; then
+		not_ok "$name" "refused without saying why in the kernel log"
 	elif loaded; then
 		not_ok "$name" "insmod failed (status $rc) but $MOD is in /proc/modules"
 	elif [ -n "$trouble" ]; then
@@ -87,13 +94,35 @@ if loaded; then
 	fi
 fi
 
-echo "1..8"
+# The ivshmem device the guest runner adds: its BAR 0 is registers, not
+# prefetchable memory.
+ivshmem=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] && { ivshmem=${d##*/}; break; }
+done
 
-expect_refused "strategy=bogus is refused" strategy=bogus
-expect_refused "phys= over System RAM is refused" phys=0x1000000 size=0x1000000
-expect_refused "bar= of a device that does not exist is refused" bar=0000:00:1f.7/2
-expect_refused "bar=garbage is refused" bar=garbage
-expect_refused "a BAR index out of range is refused" bar=0000:00:00.0/9
+echo "1..10"
+
+expect_refused "strategy=bogus is refused (EINVAL)" "Invalid argument" strategy=bogus
+expect_refused "phys= over System RAM is refused (EINVAL)" "Invalid argument" phys=0x1000000 size=0x1000000
+expect_refused "bar= of a device that does not exist is refused (ENODEV)" "No such device" bar=0000:00:1f.7/2
+expect_refused "bar=garbage is refused (EINVAL)" "Invalid argument" bar=garbage
+expect_refused "a BAR index out of range is refused (EINVAL)" "Invalid argument" bar=0000:00:00.0/9
+if [ -n "$ivshmem" ]; then
+	expect_refused "a BAR that is not prefetchable memory is refused (EINVAL)" "Invalid argument" "bar=$ivshmem/0"
+else
+	ok "a BAR that is not prefetchable memory is refused # SKIP no ivshmem device"
+fi
+
+# A physical range outside RAM (above the guest's RAM and its PCI holes) loads.
+before=$(dmesg | wc -l)
+if insmod "$KO" phys=0x4000000000 size=0x40000000 2>&1 | sed 's/^/# insmod: /' && loaded &&
+	grep -q "$MOD" /proc/iomem && rmmod "$MOD" && [ -z "$(kernel_trouble "$before")" ]; then
+	ok "phys= of a range outside RAM loads, is claimed in /proc/iomem and unloads"
+else
+	not_ok "phys= of a range outside RAM loads, is claimed in /proc/iomem and unloads"
+	loaded && rmmod "$MOD"
+fi
 
 # The good load.
 before=$(dmesg | wc -l)
