@@ -61,6 +61,9 @@
  * @pdev: the PCI device (PCI_BAR backing), with a reference held.
  * @bar: the BAR index (PCI_BAR backing).
  * @res: the claimed iomem resource (PHYS backing).
+ * @inode: a private inode whose address_space every open file maps through,
+ *	whatever device node it was opened by, so that a zap reaches every
+ *	mapping (vfio-pci's per-device inode, /dev/mem's iomem mapping).
  */
 struct bench_mmio_dev {
 	struct rw_semaphore lock;
@@ -72,6 +75,7 @@ struct bench_mmio_dev {
 	struct pci_dev *pdev;
 	int bar;
 	struct resource *res;
+	struct inode *inode;
 };
 
 /**

@@ -49,7 +49,9 @@
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mount.h>
 #include <linux/pci.h>
+#include <linux/pseudo_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -503,6 +505,8 @@ static int bench_mmio_open(struct inode *inode, struct file *file)
 	bf->cache = BENCH_MMIO_CACHE_UC;
 	atomic_set(&bf->nr_vmas, 0);
 	file->private_data = bf;
+	/* Map through the device's own address_space, whatever the node. */
+	file->f_mapping = bench_mmio.inode->i_mapping;
 
 	return nonseekable_open(inode, file);
 }
@@ -1074,6 +1078,53 @@ static void bench_mmio_release_backing(void)
 	}
 }
 
+/* A pseudo filesystem for the device's private inode, as vfio has. */
+#define BENCH_MMIO_FS_MAGIC	0x626d6d69	/* "bmmi" */
+
+static struct vfsmount *bench_mmio_fs_mnt;
+static int bench_mmio_fs_count;
+
+static int bench_mmio_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, BENCH_MMIO_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/*
+ * No .owner: the only mount is the internal one pinned from module init to
+ * module exit, and with an owner it would hold a reference on this module
+ * and make it impossible to unload.  The type is never registered, so
+ * nothing else can mount it.
+ */
+static struct file_system_type bench_mmio_fs_type = {
+	.name = "bench_mmio",
+	.init_fs_context = bench_mmio_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static int bench_mmio_inode_new(void)
+{
+	struct inode *inode;
+	int ret;
+
+	ret = simple_pin_fs(&bench_mmio_fs_type, &bench_mmio_fs_mnt,
+			    &bench_mmio_fs_count);
+	if (ret)
+		return ret;
+	inode = alloc_anon_inode(bench_mmio_fs_mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		simple_release_fs(&bench_mmio_fs_mnt, &bench_mmio_fs_count);
+		return PTR_ERR(inode);
+	}
+	bench_mmio.inode = inode;
+	return 0;
+}
+
+static void bench_mmio_inode_put(void)
+{
+	iput(bench_mmio.inode);
+	simple_release_fs(&bench_mmio_fs_mnt, &bench_mmio_fs_count);
+}
+
 static int __init bench_mmio_init(void)
 {
 	int ret;
@@ -1091,20 +1142,31 @@ static int __init bench_mmio_init(void)
 		return ret;
 	bench_mmio.base_pfn = PHYS_PFN(bench_mmio.phys_base);
 
+	ret = bench_mmio_inode_new();
+	if (ret) {
+		pr_err("cannot create the device's inode: %d\n", ret);
+		goto err_backing;
+	}
 	ret = misc_register(&bench_mmio_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", bench_mmio_misc.name,
 		       ret);
-		bench_mmio_release_backing();
-		return ret;
+		goto err_inode;
 	}
 	return 0;
+
+err_inode:
+	bench_mmio_inode_put();
+err_backing:
+	bench_mmio_release_backing();
+	return ret;
 }
 module_init(bench_mmio_init);
 
 static void __exit bench_mmio_exit(void)
 {
 	misc_deregister(&bench_mmio_misc);
+	bench_mmio_inode_put();
 	bench_mmio_release_backing();
 }
 module_exit(bench_mmio_exit);

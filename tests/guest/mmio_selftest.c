@@ -38,6 +38,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -1189,6 +1190,37 @@ static void test_revoke(void)
 	revoke_case(BENCH_MMIO_STRATEGY_PTE, 16 * SZ_1M);
 	revoke_case(BENCH_MMIO_STRATEGY_PUD, min_u64(2 * SZ_1G, I.size));
 	revoke_case(BENCH_MMIO_STRATEGY_PMD, 16 * SZ_1M);
+
+	/*
+	 * A mapping made through another node of the same device (a container
+	 * runtime's --device copy) must be revoked too: every file maps
+	 * through the device's own address_space.
+	 */
+	{
+		const char *node = "/tmp/bench_mmio.node2";
+		struct stat st;
+		u64 v = 0;
+		int fd, fd2;
+		u64 *p;
+
+		ASSERT(!stat(BENCH_MMIO_DEVICE, &st), "stat %s: %s", BENCH_MMIO_DEVICE, strerror(errno));
+		unlink(node);
+		mkdir("/tmp", 0755);
+		ASSERT(!mknod(node, S_IFCHR | 0600, st.st_rdev), "mknod %s: %s", node, strerror(errno));
+		fd2 = open(node, O_RDWR);
+		ASSERT(fd2 >= 0, "open %s: %s", node, strerror(errno));
+		unlink(node);
+		p = map(fd2, 4 * SZ_1M, 0);
+		EXPECT_EQ(probe_read(p, &v), 0);
+		fd = open_raw();
+		ASSERT_EQ(ioctl(fd, BENCH_MMIO_REVOKE), 0);
+		EXPECT(probe_read(p, &v) == -1, "a mapping made through a second node survived REVOKE");
+		ASSERT_EQ(ioctl(fd, BENCH_MMIO_RESTORE), 0);
+		EXPECT_EQ(probe_read(p, &v), 0);
+		unmap(p, 4 * SZ_1M);
+		close(fd);
+		close(fd2);
+	}
 }
 
 /* ---------------------------------------------------------------------- */
