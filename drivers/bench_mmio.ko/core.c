@@ -448,7 +448,9 @@ static vm_fault_t bench_mmio_vm_huge_fault(struct vm_fault *vmf,
  * device memory as page tables and the kernel crashes (Debian 6.12.117:
  * munmap(), mprotect(), madvise() or mremap() of part of a PUD-mapped
  * region).  So when the 1G region around @addr may hold a PUD entry, zap it
- * first; it refaults with PMDs once it spans two VMAs.
+ * first; it refaults with PMDs once it spans two VMAs.  The core write-locks
+ * the VMA only after this hook: lock it now, so that no fault under the
+ * per-VMA lock can insert the PUD again between the zap and the split.
  *
  * Return: 0, the split may go on.
  */
@@ -462,6 +464,9 @@ static int bench_mmio_vm_may_split(struct vm_area_struct *vma,
 	    IS_ALIGNED(addr, PUD_SIZE) || start < vma->vm_start ||
 	    start + PUD_SIZE > vma->vm_end)
 		return 0;
+#ifdef HAVE_VMA_START_WRITE
+	vma_start_write(vma);
+#endif
 	zap_vma_ptes(vma, start, PUD_SIZE);
 	return 0;
 }
