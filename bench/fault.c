@@ -108,6 +108,21 @@ static long minflt(void)
 	return ru.ru_minflt;
 }
 
+/* One access to the 64-bit word at base + off: a load, or a store of off. */
+static inline __attribute__((always_inline)) void touch_page(volatile char *base, uint64_t off,
+							     bool write)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(base + off);
+	uint64_t v;
+
+	if (write) {
+		*p = off;
+	} else {
+		v = *p;
+		__asm__ __volatile__("" :: "r"(v));
+	}
+}
+
 /* The measured loop; kept out of line so sigsetjmp() clobbers nothing in it. */
 static __attribute__((noinline)) void touch_loop(volatile char *base, uint64_t len,
 						bool write, struct hist *fh,
@@ -116,18 +131,13 @@ static __attribute__((noinline)) void touch_loop(volatile char *base, uint64_t l
 	long before = minflt(), after;
 
 	for (uint64_t off = 0; off < len; off += SZ_4K) {
-		volatile uint64_t *p = (volatile uint64_t *)(base + off);
-		uint64_t t0, t1, v;
+		uint64_t t0, t1;
 
 		t0 = tick_begin();
-		if (write) {
-			*p = off;
-			/* rdtscp waits for the store to execute, not to complete */
+		touch_page(base, off, write);
+		/* rdtscp waits for a store to execute, not to complete */
+		if (write)
 			__asm__ __volatile__("mfence" ::: "memory");
-		} else {
-			v = *p;
-			__asm__ __volatile__("" :: "r"(v));
-		}
 		t1 = tick_end();
 		after = minflt();
 		if (after != before) {
@@ -145,17 +155,8 @@ static __attribute__((noinline)) void touch_loop(volatile char *base, uint64_t l
 /* The timed pass: nothing but the accesses between the two clock reads. */
 static __attribute__((noinline)) void touch_bare(volatile char *base, uint64_t len, bool write)
 {
-	for (uint64_t off = 0; off < len; off += SZ_4K) {
-		volatile uint64_t *p = (volatile uint64_t *)(base + off);
-		uint64_t v;
-
-		if (write) {
-			*p = off;
-		} else {
-			v = *p;
-			__asm__ __volatile__("" :: "r"(v));
-		}
-	}
+	for (uint64_t off = 0; off < len; off += SZ_4K)
+		touch_page(base, off, write);
 }
 
 /*
