@@ -71,6 +71,8 @@ FORCE:
 
 bench: $(BENCH_BIN)
 	@test -f $(PROFILE_FILE) || { echo "make: no profile $(PROFILE_FILE) (see config/)"; exit 2; }
+	@# Bad options fail here, before a guest boots.
+	@cd $(dir $(PROFILE_FILE)) && $(BENCH_BIN) $(BENCH) $(bench_args) --check
 	scripts/vm-run --min-bar $(bar_min) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
 		--cmd "bench_mmio $(BENCH) $(bench_args)"
 

@@ -30,6 +30,8 @@ const struct opt common_opts[] = {
 	{ "profile", OPT_STRING, NULL, "key=value file of options; the command line wins",
 	  NULL, C(profile), 0, 0, 0 },
 	{ "quiet", OPT_BOOL, "false", "no progress on stderr", NULL, C(quiet), 0, 0, 0 },
+	{ "check", OPT_BOOL, "false", "check the options and the profile, then exit (no device needed)",
+	  NULL, C(check), 0, 0, 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0, 0, 0, 0 },
 };
 

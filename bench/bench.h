@@ -26,6 +26,7 @@ struct common_params {
 	uint64_t reps, cpu;
 	const char *device, *out, *profile;
 	bool quiet;
+	bool check;			/* parse the options, then exit */
 };
 
 enum { ACCESS_READ = 0, ACCESS_WRITE = 1 };

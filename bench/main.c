@@ -136,6 +136,8 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 		fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
 		return EXIT_USAGE;
 	}
+	if (common.check)
+		return 0;
 	out = common.out ? common.out : getenv("BENCH_MMIO_OUT");
 	if (!out || !*out)
 		out = "./results";
