@@ -385,6 +385,52 @@ struct expect {
 	u64 pages;
 };
 
+/* One mapping as the model sees it. */
+struct model {
+	u64 va, end, phys;		/* [va, end) maps phys at va */
+	const struct vma_list *vl;	/* the VMAs right after the mmap */
+	bool ask[BENCH_MMIO_NR_LEVELS];	/* the core offers ->huge_fault this level */
+	bool can[BENCH_MMIO_NR_LEVELS];	/* the module can insert this level */
+	u64 tries[BENCH_MMIO_NR_LEVELS];	/* ->huge_fault calls when it falls back */
+};
+
+/*
+ * Touch [lo, hi) at `level`: each level-sized region is either one huge
+ * fault, or a fallback (when offered) and then the next level down.  The
+ * fallback is certain only when no other VMA shares the region (a neighbour
+ * may have populated the table already), so it counts into fb_max always
+ * and into fb_min only then.
+ */
+static void model_level(const struct model *m, int level, u64 lo, u64 hi, struct expect *e)
+{
+	u64 size = level_size[level];
+
+	if (level == BENCH_MMIO_LEVEL_PTE) {
+		e->faults_min[level] += PAGES(hi - lo);
+		e->faults_max[level] += PAGES(hi - lo);
+		e->pages += PAGES(hi - lo);
+		return;
+	}
+	for (u64 r = lo & ~(size - 1); r < hi; r += size) {
+		u64 rlo = r > lo ? r : lo, rhi = r + size < hi ? r + size : hi;
+
+		if (m->ask[level]) {
+			bool inside = r >= m->va && r + size <= m->end;
+
+			if (inside && m->can[level] && ((m->phys + (r - m->va)) & (size - 1)) == 0) {
+				e->faults_min[level]++;
+				e->faults_max[level]++;
+				e->pages += PAGES(size);
+				continue;
+			}
+			if (!shared_region(m->vl, m->va, m->end, r, r + size))
+				e->fb_min[level]++;
+			e->fb_max[level] += m->tries[level];
+		}
+		model_level(m, level - 1, rlo, rhi, e);
+	}
+}
+
 /*
  * What GET_STATS must say after touching every 4K page of [va, va + len),
  * ascending, right after mmap; `phys` is the physical address mapped at va.
@@ -393,20 +439,32 @@ struct expect {
 static void model_touch(int s, const void *vap, u64 len, u64 phys, const struct vma_list *vl,
 			struct expect *e)
 {
-	u64 va = (u64)(uintptr_t)vap, end = va + len;
-	bool core_pmd = has(BENCH_MMIO_CAP_CORE_PMD), core_pud = has(BENCH_MMIO_CAP_CORE_PUD);
-	bool can_pmd = has(BENCH_MMIO_CAP_CPU_PMD | BENCH_MMIO_CAP_INSERT_PMD);
-	bool can_pud = has(BENCH_MMIO_CAP_CPU_PUD | BENCH_MMIO_CAP_INSERT_PUD);
-	bool ask_pud = s == BENCH_MMIO_STRATEGY_PUD && core_pud;
-	bool ask_pmd = (s == BENCH_MMIO_STRATEGY_PUD || s == BENCH_MMIO_STRATEGY_PMD) && core_pmd;
-	/*
-	 * Under the per-VMA lock (6.6+), ->fault of a VMA without ->map_pages
-	 * is not called: the core returns VM_FAULT_RETRY and faults again under
-	 * mmap_lock.  The PUD fallback of the first try has already put a PMD
-	 * table in place, but the PMD entry is still empty: a 2M region that
-	 * falls back is asked twice.  (Once when the VMA lock is not taken.)
-	 */
-	u64 pmd_tries = has(BENCH_MMIO_CAP_VMA_LOCK) ? 2 : 1;
+	struct model m = {
+		.va = (u64)(uintptr_t)vap, .end = (u64)(uintptr_t)vap + len, .phys = phys, .vl = vl,
+		.ask = {
+			[BENCH_MMIO_LEVEL_PUD] = s == BENCH_MMIO_STRATEGY_PUD &&
+						 has(BENCH_MMIO_CAP_CORE_PUD),
+			[BENCH_MMIO_LEVEL_PMD] = (s == BENCH_MMIO_STRATEGY_PUD ||
+						  s == BENCH_MMIO_STRATEGY_PMD) &&
+						 has(BENCH_MMIO_CAP_CORE_PMD),
+		},
+		.can = {
+			[BENCH_MMIO_LEVEL_PUD] = has(BENCH_MMIO_CAP_CPU_PUD | BENCH_MMIO_CAP_INSERT_PUD),
+			[BENCH_MMIO_LEVEL_PMD] = has(BENCH_MMIO_CAP_CPU_PMD | BENCH_MMIO_CAP_INSERT_PMD),
+		},
+		/*
+		 * Under the per-VMA lock (6.6+), ->fault of a VMA without
+		 * ->map_pages is not called: the core returns VM_FAULT_RETRY
+		 * and faults again under mmap_lock.  The PUD fallback of the
+		 * first try has already put a PMD table in place, but the PMD
+		 * entry is still empty: a 2M region that falls back is asked
+		 * twice.  (Once when the VMA lock is not taken.)
+		 */
+		.tries = {
+			[BENCH_MMIO_LEVEL_PUD] = 1,
+			[BENCH_MMIO_LEVEL_PMD] = has(BENCH_MMIO_CAP_VMA_LOCK) ? 2 : 1,
+		},
+	};
 
 	memset(e, 0, sizeof(*e));
 	if (s == BENCH_MMIO_STRATEGY_REMAP) {
@@ -419,43 +477,7 @@ static void model_touch(int s, const void *vap, u64 len, u64 phys, const struct 
 		e->pages = PAGES(len);
 		return;
 	}
-	for (u64 r1 = va & ~(SZ_1G - 1); r1 < end; r1 += SZ_1G) {
-		u64 lo1 = r1 > va ? r1 : va, hi1 = r1 + SZ_1G < end ? r1 + SZ_1G : end;
-
-		if (ask_pud) {
-			bool inside = r1 >= va && r1 + SZ_1G <= end;
-
-			if (inside && can_pud && ((phys + (r1 - va)) & (SZ_1G - 1)) == 0) {
-				e->faults_min[BENCH_MMIO_LEVEL_PUD]++;
-				e->faults_max[BENCH_MMIO_LEVEL_PUD]++;
-				e->pages += PAGES(SZ_1G);
-				continue;
-			}
-			if (!shared_region(vl, va, end, r1, r1 + SZ_1G))
-				e->fb_min[BENCH_MMIO_LEVEL_PUD]++;
-			e->fb_max[BENCH_MMIO_LEVEL_PUD]++;
-		}
-		for (u64 r2 = lo1 & ~(SZ_2M - 1); r2 < hi1; r2 += SZ_2M) {
-			u64 lo2 = r2 > va ? r2 : va, hi2 = r2 + SZ_2M < end ? r2 + SZ_2M : end;
-
-			if (ask_pmd) {
-				bool inside = r2 >= va && r2 + SZ_2M <= end;
-
-				if (inside && can_pmd && ((phys + (r2 - va)) & (SZ_2M - 1)) == 0) {
-					e->faults_min[BENCH_MMIO_LEVEL_PMD]++;
-					e->faults_max[BENCH_MMIO_LEVEL_PMD]++;
-					e->pages += PAGES(SZ_2M);
-					continue;
-				}
-				if (!shared_region(vl, va, end, r2, r2 + SZ_2M))
-					e->fb_min[BENCH_MMIO_LEVEL_PMD]++;
-				e->fb_max[BENCH_MMIO_LEVEL_PMD] += pmd_tries;
-			}
-			e->faults_min[BENCH_MMIO_LEVEL_PTE] += PAGES(hi2 - lo2);
-			e->faults_max[BENCH_MMIO_LEVEL_PTE] += PAGES(hi2 - lo2);
-			e->pages += PAGES(hi2 - lo2);
-		}
-	}
+	model_level(&m, BENCH_MMIO_LEVEL_PUD, m.va, m.end, e);
 }
 
 static void print_stats(const char *what, const struct bench_mmio_stats *st)
