@@ -265,8 +265,8 @@ static void probe_handler(int sig)
 	raise(sig);
 }
 
-/* Read a word; returns 0, or -1 if the access raised SIGBUS. */
-static int probe_read(const volatile u64 *p, u64 *val)
+/* Read (or write) a word; returns 0, or -1 if the access raised SIGBUS. */
+static int probe_access(volatile u64 *p, u64 *val, bool write)
 {
 	struct sigaction sa = { .sa_handler = probe_handler };
 
@@ -275,23 +275,22 @@ static int probe_read(const volatile u64 *p, u64 *val)
 	if (sigsetjmp(probe_env, 1))
 		return -1;
 	probe_armed = 1;
-	*val = *p;
+	if (write)
+		*p = *val;
+	else
+		*val = *p;
 	probe_armed = 0;
 	return 0;
 }
 
+static int probe_read(const volatile u64 *p, u64 *val)
+{
+	return probe_access((volatile u64 *)p, val, false);
+}
+
 static int probe_write(volatile u64 *p, u64 val)
 {
-	struct sigaction sa = { .sa_handler = probe_handler };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
-	if (sigsetjmp(probe_env, 1))
-		return -1;
-	probe_armed = 1;
-	*p = val;
-	probe_armed = 0;
-	return 0;
+	return probe_access(p, &val, true);
 }
 
 /* ---------------------------------------------------------------------- */
