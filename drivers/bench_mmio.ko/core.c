@@ -849,32 +849,23 @@ static long bench_mmio_zap(struct file *file,
 }
 
 /*
- * BENCH_MMIO_REVOKE: vfio-pci's pattern around a reset.  Once the lock is
- * held for write no fault is inserting; the zap then removes every entry,
- * and faults answer SIGBUS until BENCH_MMIO_RESTORE.
+ * BENCH_MMIO_REVOKE / BENCH_MMIO_RESTORE: vfio-pci's pattern around a reset.
+ * Once the lock is held for write no fault is inserting; a revoke then zaps
+ * every entry, and faults answer SIGBUS until the restore.
  */
-static long bench_mmio_revoke(struct file *file)
+static long bench_mmio_set_revoked(struct file *file, bool revoke)
 {
 	struct bench_mmio_file *bf = file->private_data;
 	struct bench_mmio_dev *bm = bf->dev;
 
 	down_write(&bm->lock);
-	bm->revoked = true;
-	unmap_mapping_range(file->f_mapping, 0, 0, 1);
+	bm->revoked = revoke;
+	if (revoke)
+		unmap_mapping_range(file->f_mapping, 0, 0, 1);
 	up_write(&bm->lock);
 
-	bench_mmio_count(bf, zaps, 1);
-	return 0;
-}
-
-static long bench_mmio_restore(struct file *file)
-{
-	struct bench_mmio_file *bf = file->private_data;
-	struct bench_mmio_dev *bm = bf->dev;
-
-	down_write(&bm->lock);
-	bm->revoked = false;
-	up_write(&bm->lock);
+	if (revoke)
+		bench_mmio_count(bf, zaps, 1);
 	return 0;
 }
 
@@ -910,9 +901,9 @@ static long bench_mmio_ioctl(struct file *file, unsigned int cmd,
 	case BENCH_MMIO_ZAP:
 		return bench_mmio_zap(file, uarg);
 	case BENCH_MMIO_REVOKE:
-		return bench_mmio_revoke(file);
+		return bench_mmio_set_revoked(file, true);
 	case BENCH_MMIO_RESTORE:
-		return bench_mmio_restore(file);
+		return bench_mmio_set_revoked(file, false);
 	default:
 		return -ENOTTY;
 	}
