@@ -42,93 +42,136 @@ static uint64_t align_down(uint64_t a, uint64_t s)
 	return a & ~(s - 1);
 }
 
-static bool eligible(const struct theory_in *in, uint64_t region, uint64_t size,
+const unsigned int theory_strategy_level[BENCH_MMIO_NR_STRATEGIES] = {
+	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_LEVEL)
+};
+const unsigned int theory_strategy_populate[BENCH_MMIO_NR_STRATEGIES] = {
+	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_POPULATE)
+};
+
+static const uint64_t level_size[BENCH_MMIO_NR_LEVELS] = { SZ_4K, SZ_2M, SZ_1G };
+
+uint64_t theory_align(unsigned int strategy, unsigned int align, uint64_t length)
+{
+	switch (align) {
+	case BENCH_MMIO_ALIGN_PMD:
+		return SZ_2M;
+	case BENCH_MMIO_ALIGN_PUD:
+		return SZ_1G;
+	case BENCH_MMIO_ALIGN_AUTO:
+		if (strategy >= BENCH_MMIO_NR_STRATEGIES)
+			return 0;
+		for (unsigned int l = theory_strategy_level[strategy]; l > BENCH_MMIO_LEVEL_PTE; l--)
+			if (level_size[l] <= length)
+				return level_size[l];
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* The VA the model assumes: the one the mapping asked for (see theory_in.align). */
+static uint64_t model_va(const struct theory_in *in)
+{
+	if (!in->align)
+		return in->va;
+	return in->va - ((in->va - in->phys) & (in->align - 1));
+}
+
+static bool eligible(const struct theory_in *in, uint64_t va, uint64_t region,
 		     unsigned int level)
 {
-	uint64_t end = in->va + in->length;
+	uint64_t size = level_size[level];
 
 	if (in->max_level < level)
 		return false;
-	if (region < in->va || region + size > end)
+	if (region < va || region + size > va + in->length)
 		return false;
-	return ((in->va ^ in->phys) & (size - 1)) == 0;
+	return ((va ^ in->phys) & (size - 1)) == 0;
 }
 
-/* First fault in [r, r + size) reaches ->huge_fault at this level? */
-static bool called(const struct theory_in *in, uint64_t r, uint64_t size,
-		   unsigned int level)
+/* First fault in the region at r reaches ->huge_fault at this level? */
+static bool called(const struct theory_in *in, uint64_t va, uint64_t r, unsigned int level)
 {
-	uint64_t last = in->va + in->length - 1;
+	uint64_t size = level_size[level];
 
-	if (r == align_down(in->va, size) && in->busy_lo[level])
+	if (r == align_down(va, size) && in->busy_lo[level])
 		return false;
-	if (r == align_down(last, size) && in->busy_hi[level])
+	if (r == align_down(va + in->length - 1, size) && in->busy_hi[level])
 		return false;
 	return true;
 }
 
+/*
+ * Regions [lo, hi) at @level and below, in ascending order: the core asks
+ * ->huge_fault at @level when it supports huge pfnmaps there and the
+ * strategy's vm_ops has ->huge_fault; the module inserts the entry when the
+ * region is eligible, else counts a fallback if the strategy wants @level,
+ * and the core goes down a level for the region.
+ */
+static void descend(const struct theory_in *in, uint64_t va, unsigned int level,
+		    uint64_t lo, uint64_t hi, const bool core[], struct theory_out *out)
+{
+	uint64_t size = level_size[level];
+	unsigned int want = theory_strategy_level[in->strategy];
+	/* under the per-VMA lock a PTE-bound 2M region is offered twice */
+	unsigned int calls = level == BENCH_MMIO_LEVEL_PMD &&
+			     (in->caps & BENCH_MMIO_CAP_VMA_LOCK) ? 2 : 1;
+
+	if (level == BENCH_MMIO_LEVEL_PTE) {
+		out->faults[BENCH_MMIO_LEVEL_PTE] += (hi - lo) / SZ_4K;
+		out->pages += (hi - lo) / SZ_4K;
+		return;
+	}
+	for (uint64_t r = align_down(lo, size); r < hi; r += size) {
+		uint64_t rlo = r < lo ? lo : r, rhi = r + size > hi ? hi : r + size;
+
+		if (core[level] && want >= BENCH_MMIO_LEVEL_PMD && called(in, va, r, level)) {
+			if (want >= level && eligible(in, va, r, level)) {
+				out->faults[level]++;
+				out->pages += size / SZ_4K;
+				continue;
+			}
+			if (want >= level)
+				out->fallbacks[level] += calls;
+		}
+		descend(in, va, level - 1, rlo, rhi, core, out);
+	}
+}
+
+bool theory_aligned(const struct theory_in *in)
+{
+	return !in->align || !((in->va ^ in->phys) & (in->align - 1));
+}
+
 int theory_expect(const struct theory_in *in, struct theory_out *out)
 {
-	uint64_t n = in->length / SZ_4K, end = in->va + in->length;
-	bool huge_ok, call_pud, call_pmd, want_pud;
-	unsigned int pmd_calls;
+	uint64_t n = in->length / SZ_4K, va = model_va(in);
+	bool huge_ok = in->thp != THEORY_THP_DENY;
+	bool core[BENCH_MMIO_NR_LEVELS] = {
+		true,
+		huge_ok && (in->caps & BENCH_MMIO_CAP_CORE_PMD),
+		huge_ok && (in->caps & BENCH_MMIO_CAP_CORE_PUD),
+	};
 
 	memset(out, 0, sizeof(*out));
-	switch (in->strategy) {
-	case BENCH_MMIO_STRATEGY_REMAP:
+	if (in->strategy >= BENCH_MMIO_NR_STRATEGIES)
+		return -1;
+	switch (theory_strategy_populate[in->strategy]) {
+	case BENCH_MMIO_POPULATE_MMAP:
 		out->pages = n;
 		return 0;
-	case BENCH_MMIO_STRATEGY_PTE:
-		out->faults[BENCH_MMIO_LEVEL_PTE] = n;
-		out->pages = n;
-		return 0;
-	case BENCH_MMIO_STRATEGY_BULK:
+	case BENCH_MMIO_POPULATE_VMA:
 		out->faults[BENCH_MMIO_LEVEL_PTE] = n ? 1 : 0;
 		out->pages = n;
 		return 0;
-	case BENCH_MMIO_STRATEGY_PMD:
-	case BENCH_MMIO_STRATEGY_PUD:
+	case BENCH_MMIO_POPULATE_FAULT:
 		break;
 	default:
 		return -1;
 	}
-	if (!n)
-		return 0;
-
-	huge_ok = in->thp != THEORY_THP_DENY;
-	call_pud = huge_ok && (in->caps & BENCH_MMIO_CAP_CORE_PUD);
-	call_pmd = huge_ok && (in->caps & BENCH_MMIO_CAP_CORE_PMD);
-	want_pud = in->strategy == BENCH_MMIO_STRATEGY_PUD;
-	pmd_calls = (in->caps & BENCH_MMIO_CAP_VMA_LOCK) ? 2 : 1;
-
-	for (uint64_t g = align_down(in->va, SZ_1G); g < end; g += SZ_1G) {
-		uint64_t lo = g < in->va ? in->va : g;
-		uint64_t hi = g + SZ_1G > end ? end : g + SZ_1G;
-
-		if (call_pud && called(in, g, SZ_1G, BENCH_MMIO_LEVEL_PUD) && want_pud) {
-			if (eligible(in, g, SZ_1G, BENCH_MMIO_LEVEL_PUD)) {
-				out->faults[BENCH_MMIO_LEVEL_PUD]++;
-				out->pages += SZ_1G / SZ_4K;
-				continue;
-			}
-			out->fallbacks[BENCH_MMIO_LEVEL_PUD]++;
-		}
-		for (uint64_t m = align_down(lo, SZ_2M); m < hi; m += SZ_2M) {
-			uint64_t mlo = m < lo ? lo : m;
-			uint64_t mhi = m + SZ_2M > hi ? hi : m + SZ_2M;
-
-			if (call_pmd && called(in, m, SZ_2M, BENCH_MMIO_LEVEL_PMD)) {
-				if (eligible(in, m, SZ_2M, BENCH_MMIO_LEVEL_PMD)) {
-					out->faults[BENCH_MMIO_LEVEL_PMD]++;
-					out->pages += SZ_2M / SZ_4K;
-					continue;
-				}
-				out->fallbacks[BENCH_MMIO_LEVEL_PMD] += pmd_calls;
-			}
-			out->faults[BENCH_MMIO_LEVEL_PTE] += (mhi - mlo) / SZ_4K;
-			out->pages += (mhi - mlo) / SZ_4K;
-		}
-	}
+	if (n)
+		descend(in, va, BENCH_MMIO_LEVEL_PUD, va, va + in->length, core, out);
 	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
 		out->fallback += out->fallbacks[l];
 	return 0;
@@ -150,7 +193,7 @@ void theory_explain(const struct theory_in *in, const struct theory_out *exp,
 	uint64_t exp_huge = exp->faults[1] + exp->faults[2];
 	uint64_t got_huge = got->faults[1] + got->faults[2];
 	uint64_t va_al = addr_align(in->va);
-	char s[256];
+	char s[512];
 
 	buf[0] = '\0';
 	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
@@ -168,6 +211,15 @@ void theory_explain(const struct theory_in *in, const struct theory_out *exp,
 	if (exp->pages != got->pages) {
 		snprintf(s, sizeof(s), "pages: expected %llu, measured %llu",
 			 (unsigned long long)exp->pages, (unsigned long long)got->pages);
+		add(buf, len, s);
+	}
+	if (!theory_aligned(in)) {
+		snprintf(s, sizeof(s),
+			 "the mapping asked for %lluK alignment (align=%s) but got VA 0x%llx, not congruent to phys 0x%llx modulo it%s",
+			 (unsigned long long)(in->align >> 10), align_name ? align_name : "?",
+			 (unsigned long long)in->va, (unsigned long long)in->phys,
+			 in->features & BENCH_MMIO_FEAT_GET_UNMAPPED_AREA ? "" :
+			 ": the module was built without its get_unmapped_area hook (module.features lacks get_unmapped_area; conftest found no usable mm_get_unmapped_area() in this kernel's headers)");
 		add(buf, len, s);
 	}
 	if (!buf[0]) {

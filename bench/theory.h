@@ -25,6 +25,14 @@ enum theory_thp {
 struct theory_in {
 	unsigned int strategy;		/* BENCH_MMIO_STRATEGY_* */
 	uint64_t va, length, phys;	/* mapping start, bytes, phys of va */
+	/*
+	 * The alignment the mapping asked the module for (theory_align()), 0
+	 * for none.  The model assumes the mapping got it: a VA that is not
+	 * congruent to phys modulo align is modelled as the congruent VA just
+	 * below, so a module that failed to align shows as a mismatch.
+	 */
+	uint64_t align;
+	uint64_t features;		/* info.features, for the explanation */
 	unsigned int max_level;		/* info.max_level[strategy] */
 	uint64_t caps;			/* info.caps */
 	enum theory_thp thp;
@@ -43,14 +51,30 @@ struct theory_out {
 	uint64_t pages;
 };
 
+/* From BENCH_MMIO_STRATEGIES(): the strategy's own largest level and populate kind. */
+extern const unsigned int theory_strategy_level[BENCH_MMIO_NR_STRATEGIES];
+extern const unsigned int theory_strategy_populate[BENCH_MMIO_NR_STRATEGIES];
+
+/*
+ * The alignment in bytes that the module's get_unmapped_area hook gives a
+ * mapping of @length with alignment policy @align (BENCH_MMIO_ALIGN_*) and
+ * @strategy: none 0, pmd 2M, pud 1G, auto the largest page of the
+ * strategy's own level that fits in @length (0 if none does).
+ */
+uint64_t theory_align(unsigned int strategy, unsigned int align, uint64_t length);
+
 /* Pure: fills *out; returns 0, or -1 for an invalid input (bad strategy). */
 int theory_expect(const struct theory_in *in, struct theory_out *out);
+
+/* Did the mapping get the alignment it asked for (in->align)? */
+bool theory_aligned(const struct theory_in *in);
 
 /* Largest power of two <= 1G that divides a (1G for 0). */
 uint64_t addr_align(uint64_t a);
 
 /*
- * Explain a mismatch between expected and measured counters in words (for
+ * Explain a mismatch between expected and measured counters, or a mapping
+ * that did not get the alignment it asked for, in words (for
  * run.check.explanation).  thp_enabled/align_name may be NULL.
  */
 void theory_explain(const struct theory_in *in, const struct theory_out *exp,

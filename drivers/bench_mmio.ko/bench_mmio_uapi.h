@@ -16,12 +16,13 @@
  * the backing.  Statistics are per open file.
  *
  * Errors (misuse never WARNs):
- *   mmap  EINVAL     MAP_PRIVATE (a fault-based pfnmap cannot COW), or the
- *                    offset/length reaches past the backing
+ *   mmap  EINVAL     MAP_PRIVATE (a fault-based pfnmap cannot COW), the
+ *                    offset/length reaches past the backing, or a
+ *                    statistics mapping of the wrong size
+ *         EACCES     a writable statistics mapping
  *   ioctl ENOTTY     unknown command
  *         EINVAL     a value out of range, non-zero flags or reserved input,
  *                    a misaligned or out-of-range ZAP range
- *         EOPNOTSUPP SET_STRATEGY of a strategy this kernel cannot offer
  *         EBUSY      a SET ioctl while the file has mappings
  *         EFAULT     a bad argument pointer
  *   load  ENODEV     no backing (no bar=/phys= and no ivshmem device), no
@@ -29,9 +30,11 @@
  *         EINVAL     a malformed parameter, phys= over System RAM, a BAR
  *                    that is not a prefetchable memory BAR
  *         EBUSY      the region is claimed by another driver
- *         EOPNOTSUPP strategy= names a strategy this kernel cannot offer
  *   A mapping keeps the module loaded (rmmod fails with EBUSY/EWOULDBLOCK).
  *   Faults on a revoked device (BENCH_MMIO_REVOKE) get SIGBUS.
+ *
+ * Every strategy can be selected on every kernel: one the kernel cannot
+ * deliver at its largest level falls back (GET_INFO's max_level says to what).
  */
 #ifndef _UAPI_BENCH_MMIO_H
 #define _UAPI_BENCH_MMIO_H
@@ -39,25 +42,70 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define BENCH_MMIO_ABI_VERSION		1
+#define BENCH_MMIO_ABI_VERSION		2
 #define BENCH_MMIO_DEVICE		"/dev/bench_mmio"
 
+/* Room in the fixed-size arrays of struct bench_mmio_info. */
+#define BENCH_MMIO_MAX_STRATEGIES	16
+
 /**
- * enum bench_mmio_strategy_id - how a mapping is populated
- * @BENCH_MMIO_STRATEGY_REMAP: io_remap_pfn_range() of the whole VMA in ->mmap.
- * @BENCH_MMIO_STRATEGY_PTE: vmf_insert_pfn() of one 4K page per ->fault.
- * @BENCH_MMIO_STRATEGY_BULK: the first ->fault inserts every page of the VMA.
- * @BENCH_MMIO_STRATEGY_PMD: ->huge_fault inserts 2M PMDs, falling back to PTE.
- * @BENCH_MMIO_STRATEGY_PUD: ->huge_fault inserts 1G PUDs, then PMDs, then PTEs.
- * @BENCH_MMIO_NR_STRATEGIES: number of strategies.
+ * BENCH_MMIO_STRATEGIES - every strategy, one line each, in id order
+ * @X: a macro taking (ID, name, level, populate):
+ *	ID - the suffix of BENCH_MMIO_STRATEGY_<ID>;
+ *	name - the strategy's name (strategy= parameter, bench_mmio --strategy);
+ *	level - the largest BENCH_MMIO_LEVEL_<level> the strategy inserts;
+ *	populate - when it makes pages present, BENCH_MMIO_POPULATE_<populate>.
+ *
+ * The one list of strategies: the enum below, the module's table and names,
+ * bench_mmio's names and the selftest's variants all expand it.  Adding a
+ * strategy is one line here and its strategy_<name>.c in the module.
+ *
+ *	remap: io_remap_pfn_range() of the whole VMA in ->mmap.
+ *	pte:   vmf_insert_pfn() of one 4K page per ->fault.
+ *	bulk:  the first ->fault inserts every page of the VMA.
+ *	pmd:   ->huge_fault inserts 2M PMDs, falling back to PTEs.
+ *	pud:   ->huge_fault inserts 1G PUDs, then PMDs, then PTEs.
+ */
+#define BENCH_MMIO_STRATEGIES(X)		\
+	X(REMAP, remap, PTE, MMAP)		\
+	X(PTE, pte, PTE, FAULT)			\
+	X(BULK, bulk, PTE, VMA)			\
+	X(PMD, pmd, PMD, FAULT)			\
+	X(PUD, pud, PUD, FAULT)
+
+/* Expanders of BENCH_MMIO_STRATEGIES() for array initialisers. */
+#define BENCH_MMIO_X_ID(id, name, level, populate) \
+	BENCH_MMIO_STRATEGY_##id,
+#define BENCH_MMIO_X_NAME(id, name, level, populate) \
+	[BENCH_MMIO_STRATEGY_##id] = #name,
+#define BENCH_MMIO_X_LEVEL(id, name, level, populate) \
+	[BENCH_MMIO_STRATEGY_##id] = BENCH_MMIO_LEVEL_##level,
+#define BENCH_MMIO_X_POPULATE(id, name, level, populate) \
+	[BENCH_MMIO_STRATEGY_##id] = BENCH_MMIO_POPULATE_##populate,
+
+/*
+ * enum bench_mmio_strategy_id - BENCH_MMIO_STRATEGY_<ID> for each line of
+ * BENCH_MMIO_STRATEGIES(), then BENCH_MMIO_NR_STRATEGIES.
  */
 enum bench_mmio_strategy_id {
-	BENCH_MMIO_STRATEGY_REMAP = 0,
-	BENCH_MMIO_STRATEGY_PTE = 1,
-	BENCH_MMIO_STRATEGY_BULK = 2,
-	BENCH_MMIO_STRATEGY_PMD = 3,
-	BENCH_MMIO_STRATEGY_PUD = 4,
+	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_ID)
 	BENCH_MMIO_NR_STRATEGIES
+};
+
+/**
+ * enum bench_mmio_populate - when a strategy makes pages present
+ * @BENCH_MMIO_POPULATE_MMAP: every page in ->mmap; a fault happens only
+ *	after a zap and inserts one PTE.
+ * @BENCH_MMIO_POPULATE_FAULT: each fault inserts the one entry that covers
+ *	the faulting address, at the largest level up to the strategy's that
+ *	fits (the core asks ->huge_fault for PUD, then PMD, then ->fault).
+ * @BENCH_MMIO_POPULATE_VMA: the first fault inserts every page of the VMA
+ *	with PTEs, and counts as one PTE fault.
+ */
+enum bench_mmio_populate {
+	BENCH_MMIO_POPULATE_MMAP = 0,
+	BENCH_MMIO_POPULATE_FAULT = 1,
+	BENCH_MMIO_POPULATE_VMA = 2,
 };
 
 /**
@@ -114,7 +162,7 @@ enum bench_mmio_level {
 #define BENCH_MMIO_BACKING_PCI_BAR	1
 #define BENCH_MMIO_BACKING_PHYS		2
 
-/* struct bench_mmio_info.caps */
+/* struct bench_mmio_info.caps: what this kernel, build and CPU can do */
 #define BENCH_MMIO_CAP_CPU_PMD		(1ULL << 0) /* CPU has 2M pages */
 #define BENCH_MMIO_CAP_CPU_PUD		(1ULL << 1) /* CPU has 1G pages (GBPAGES) */
 #define BENCH_MMIO_CAP_CORE_PMD		(1ULL << 2) /* core mm calls ->huge_fault(PMD) on pfnmaps */
@@ -124,9 +172,23 @@ enum bench_mmio_level {
 #define BENCH_MMIO_CAP_PAT		(1ULL << 6) /* x86 PAT is enabled */
 #define BENCH_MMIO_CAP_VMA_LOCK		(1ULL << 7) /* faults may run under the per-VMA lock */
 
+/*
+ * struct bench_mmio_info.features: what the build compiled in, as conftest.sh
+ * decided from the kernel's headers.  A feature missing here changes what a
+ * benchmark measures, so userspace records it and says so.
+ */
+#define BENCH_MMIO_FEAT_HUGE_FAULT	(1ULL << 0) /* ->huge_fault method (either prototype) */
+#define BENCH_MMIO_FEAT_GET_UNMAPPED_AREA (1ULL << 1) /* alignment hook: SET_ALIGN pmd/pud/auto work */
+#define BENCH_MMIO_FEAT_MAY_SPLIT	(1ULL << 2) /* ->may_split zaps a PUD before a split inside it */
+#define BENCH_MMIO_FEAT_VMA_START_WRITE	(1ULL << 3) /* ... and write-locks the VMA first */
+#define BENCH_MMIO_FEAT_VM_FLAGS_SET	(1ULL << 4) /* vm_flags_set() (else vm_flags |=) */
+#define BENCH_MMIO_FEAT_STATS_PAGE	(1ULL << 5) /* the read-only statistics mapping */
+
 /**
  * struct bench_mmio_info - BENCH_MMIO_GET_INFO
  * @abi_version: out: BENCH_MMIO_ABI_VERSION.
+ * @nr_strategies: out: BENCH_MMIO_NR_STRATEGIES of the module's build; a
+ *	caller built from another strategy list must refuse to go on.
  * @backing_kind: out: BENCH_MMIO_BACKING_*.
  * @phys_base: out: physical address of offset 0 of the backing.
  * @size: out: bytes of the backing (the largest mmap offset + length).
@@ -137,9 +199,11 @@ enum bench_mmio_level {
  * @pci_vendor: out: PCI vendor id.
  * @pci_device: out: PCI device id.
  * @caps: out: BENCH_MMIO_CAP_* of this kernel, build and CPU.
+ * @features: out: BENCH_MMIO_FEAT_* compiled into this build.
  * @strategies: out: bit N set when strategy N can be selected.
  * @max_level: out: per strategy, the largest BENCH_MMIO_LEVEL_* this kernel
- *	and CPU can deliver for it (given aligned addresses and pfns).
+ *	and CPU can deliver for it (given aligned addresses and pfns); entries
+ *	past @nr_strategies are zero.
  * @strategy: out: this file's strategy.
  * @align: out: this file's alignment policy.
  * @cache: out: this file's cache mode.
@@ -148,10 +212,15 @@ enum bench_mmio_level {
  * @page_shift: out: PAGE_SHIFT.
  * @pmd_shift: out: PMD_SHIFT.
  * @pud_shift: out: PUD_SHIFT.
+ * @stats_offset: out: mmap offset of this file's statistics mapping
+ *	(struct bench_mmio_stats_page); 0 without BENCH_MMIO_FEAT_STATS_PAGE.
+ * @stats_size: out: bytes to map there (a multiple of the page size).
+ * @stats_slots: out: struct bench_mmio_stats slots in that mapping.
  * @reserved: out: zero.
  */
 struct bench_mmio_info {
 	__u64 abi_version;
+	__u64 nr_strategies;
 	__u64 backing_kind;
 	__u64 phys_base;
 	__u64 size;
@@ -162,8 +231,9 @@ struct bench_mmio_info {
 	__u64 pci_vendor;
 	__u64 pci_device;
 	__u64 caps;
+	__u64 features;
 	__u64 strategies;
-	__u64 max_level[BENCH_MMIO_NR_STRATEGIES];
+	__u64 max_level[BENCH_MMIO_MAX_STRATEGIES];
 	__u64 strategy;
 	__u64 align;
 	__u64 cache;
@@ -172,6 +242,9 @@ struct bench_mmio_info {
 	__u64 page_shift;
 	__u64 pmd_shift;
 	__u64 pud_shift;
+	__u64 stats_offset;
+	__u64 stats_size;
+	__u64 stats_slots;
 	__u64 reserved[8];
 };
 
@@ -190,7 +263,8 @@ struct bench_mmio_set {
 };
 
 /**
- * struct bench_mmio_stats - BENCH_MMIO_GET_STATS
+ * struct bench_mmio_stats - BENCH_MMIO_GET_STATS, and one slot of the
+ *	statistics mapping
  * @faults: out: faults that inserted an entry, by BENCH_MMIO_LEVEL_*.
  * @fallbacks: out: ->huge_fault calls at a level the strategy wanted that
  *	returned VM_FAULT_FALLBACK (misaligned address or pfn, VMA too small,
@@ -202,11 +276,14 @@ struct bench_mmio_set {
  * @sigbus: out: faults answered with SIGBUS (access revoked).
  * @zaps: out: BENCH_MMIO_ZAP and BENCH_MMIO_REVOKE calls made through
  *	this file.
- * @mmaps: out: successful mmap() calls of this file.
+ * @mmaps: out: successful mmap() calls of this file (the statistics
+ *	mapping not included).
  * @insert_errors: out: faults whose insertion failed (VM_FAULT_OOM etc.).
  * @reserved: out: zero.
  *
  * Counted per open file: a mapping counts into the file it was made from.
+ * 256 bytes, so that the slots of the statistics mapping never share a
+ * cache line.
  */
 struct bench_mmio_stats {
 	__u64 faults[BENCH_MMIO_NR_LEVELS];
@@ -216,8 +293,23 @@ struct bench_mmio_stats {
 	__u64 zaps;
 	__u64 mmaps;
 	__u64 insert_errors;
-	__u64 reserved[7];
+	__u64 reserved[21];
 };
+
+/**
+ * DOC: the statistics mapping
+ *
+ * mmap(NULL, info.stats_size, PROT_READ, MAP_SHARED, fd, info.stats_offset)
+ * maps the live counters of the file @fd: info.stats_slots consecutive
+ * struct bench_mmio_stats, one per possible CPU.  A fault handler running on
+ * CPU N adds to slot N only; the sum of the slots is what GET_STATS returns.
+ * Reading them is a plain load, so a benchmark can attribute a timed access
+ * to a fault without a system call next to it.  A slot's fields are
+ * naturally aligned __u64s (no torn reads on 64-bit CPUs); RESET_STATS
+ * zeroes every slot.  The mapping is read-only (PROT_WRITE and mprotect to
+ * writable are refused), it does not count as a mapping of the backing
+ * (SET ioctls still work), and zaps and revokes never touch it.
+ */
 
 /**
  * struct bench_mmio_range - BENCH_MMIO_ZAP
