@@ -69,11 +69,18 @@ $(SELFTEST_BIN): deps-check FORCE
 
 FORCE:
 
+comma := ,
+# Baselines with hugetlb pages get them reserved in the guest.
+hugetlb_targets := $(filter baselines everything hugetlb2m hugetlb1g,$(subst $(comma), ,$(STRATEGY)))
+hugetlb_size = $(or $(SIZE),$(call profile_key,size),256M)
+
 bench: $(BENCH_BIN)
 	@test -f $(PROFILE_FILE) || { echo "make: no profile $(PROFILE_FILE) (see config/)"; exit 2; }
-	@# Bad options fail here, before a guest boots.
-	@cd $(dir $(PROFILE_FILE)) && $(BENCH_BIN) $(BENCH) $(bench_args) --check
+	@# Bad options fail here, before a guest boots; baselines alone need no module.
+	@cd $(dir $(PROFILE_FILE)) && $(BENCH_BIN) $(BENCH) $(bench_args) --check >$(BUILD)/.bench-check
 	scripts/vm-run --min-bar $(bar_min) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
+		$$(grep -q '^needs-device: no' $(BUILD)/.bench-check && echo --no-module) \
+		$(if $(hugetlb_targets),--hugetlb $(hugetlb_size)) \
 		--cmd "bench_mmio $(BENCH) $(bench_args)"
 
 # CMD and ADD reach vm-run through the environment, quotes and all.
@@ -96,7 +103,7 @@ help:
 	@echo '  make                 build the benchmarks, the selftest and the module'
 	@echo '  make deps            install the Debian packages and guest kernels needed'
 	@echo '  make bench           run a benchmark in a guest (or natively with KERNEL=host)'
-	@echo '      STRATEGY=remap|pte|bulk|pmd|pud|all (or a comma list)   default: all'
+	@echo '      STRATEGY=all|baselines|everything|NAME,...   targets (bench_mmio list names them)   default: all'
 	@echo '      SIZE=1G ALIGN=auto|none|pmd|pud REPS=5 ACCESS=read|write CACHE=uc|wc OFFSET=0'
 	@echo '      PROFILE=default   (config/PROFILE.conf; SIZE etc. override it)'
 	@echo '      KERNEL=debian-6.12|debian-6.1|host|/path/bzImage (KDIR=its build tree)'
