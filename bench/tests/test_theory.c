@@ -15,6 +15,8 @@
 #define VA0	0x7f0000000000ULL	/* 1G aligned */
 #define PHYS0	0x4000000000ULL		/* 1G aligned BAR */
 
+static void theory_asked_alignment(void);
+
 static const unsigned int max_612[] = { 0, 0, 0, BENCH_MMIO_LEVEL_PMD, BENCH_MMIO_LEVEL_PUD };
 
 static struct theory_in in(unsigned int s, uint64_t va, uint64_t len, uint64_t phys, uint64_t caps)
@@ -96,6 +98,55 @@ void test_theory_misaligned(void)
 	EXPECT(i, 0, 1024, 0, 2, 524288);
 	CHECK(addr_align(VA0 + SZ_4K) == SZ_4K && addr_align(VA0) == SZ_1G &&
 	      addr_align(0x200000) == SZ_2M && addr_align(0) == SZ_1G, "addr_align");
+	theory_asked_alignment();
+}
+
+/*
+ * The model is fed the alignment the mapping asked for: a mapping that did
+ * not get it (a module built without its get_unmapped_area hook) is a
+ * mismatch, and the explanation says why.
+ */
+static void theory_asked_alignment(void)
+{
+	const uint64_t M256 = 256ULL << 20;
+	struct theory_in i;
+	struct theory_out exp, got;
+	char buf[1024];
+
+	CHECK(theory_align(BENCH_MMIO_STRATEGY_PUD, BENCH_MMIO_ALIGN_AUTO, SZ_1G) == SZ_1G &&
+	      theory_align(BENCH_MMIO_STRATEGY_PUD, BENCH_MMIO_ALIGN_AUTO, M256) == SZ_2M &&
+	      theory_align(BENCH_MMIO_STRATEGY_PMD, BENCH_MMIO_ALIGN_AUTO, SZ_1G) == SZ_2M &&
+	      theory_align(BENCH_MMIO_STRATEGY_PTE, BENCH_MMIO_ALIGN_AUTO, SZ_1G) == 0 &&
+	      theory_align(BENCH_MMIO_STRATEGY_PUD, BENCH_MMIO_ALIGN_AUTO, SZ_4K) == 0 &&
+	      theory_align(BENCH_MMIO_STRATEGY_PTE, BENCH_MMIO_ALIGN_PUD, SZ_4K) == SZ_1G &&
+	      theory_align(BENCH_MMIO_STRATEGY_PUD, BENCH_MMIO_ALIGN_NONE, SZ_1G) == 0 &&
+	      theory_align(BENCH_MMIO_NR_STRATEGIES, BENCH_MMIO_ALIGN_AUTO, SZ_1G) == 0,
+	      "theory_align follows the module's policy");
+
+	/* asked for 1G, got a VA only 4K aligned: modelled as if aligned */
+	i = in(BENCH_MMIO_STRATEGY_PUD, VA0 + SZ_4K, SZ_1G, PHYS0, CAPS_612);
+	i.align = SZ_1G;
+	EXPECT(i, 0, 0, 1, 0, 262144);
+	CHECK(!theory_aligned(&i), "a 4K-aligned VA did not get the 1G it asked for");
+	i.va = VA0;
+	CHECK(theory_aligned(&i), "a 1G-aligned VA got it");
+	i.align = 0;
+	i.va = VA0 + SZ_4K;
+	CHECK(theory_aligned(&i), "nothing asked, nothing missed");
+
+	/* the run the kernel gives a module without the hook, explained */
+	i = in(BENCH_MMIO_STRATEGY_PUD, VA0 + SZ_4K, SZ_1G, PHYS0, CAPS_612);
+	i.align = SZ_1G;
+	i.features = 0;
+	theory_expect(&i, &exp);
+	got = (struct theory_out){ .faults = { 262144 }, .fallback = 1025, .pages = 262144 };
+	theory_explain(&i, &exp, &got, "always", "auto", buf, sizeof(buf));
+	CHECK(strstr(buf, "asked for 1048576K alignment (align=auto)") &&
+	      strstr(buf, "without its get_unmapped_area hook"), "explained: %s", buf);
+	i.features = BENCH_MMIO_FEAT_GET_UNMAPPED_AREA;
+	theory_explain(&i, &exp, &got, "always", "auto", buf, sizeof(buf));
+	CHECK(strstr(buf, "asked for") && !strstr(buf, "without its get_unmapped_area hook"),
+	      "a module with the hook is not blamed for it: %s", buf);
 }
 
 void test_theory_61(void)
