@@ -5,34 +5,65 @@
 
 #include "bench.h"
 #include "device.h"
+#include "target.h"
 
 #define C(field) offsetof(struct common_params, field)
 
+static const struct opt_group target_groups[] = {
+	{ .name = "all", .mask = TARGETS_PFNMAP, .help = "every pfnmap strategy of the module" },
+	{ .name = "baselines", .mask = TARGETS_BASELINE,
+	  .help = "ordinary memory: anon4k, thp, hugetlb2m, hugetlb1g (no device needed)" },
+	{ .name = "everything", .mask = TARGETS_ALL, .help = "all and baselines" },
+	{ .name = NULL },
+};
+
+/*
+ * --access=auto reads pfnmaps (reads are what is safe on a live BAR, and a
+ * pfnmap fault costs the same either way) and writes baselines: a read of
+ * untouched anonymous memory maps the shared (huge) zero page and allocates
+ * nothing, so it would not be the cost of memory at all.
+ */
+static const char *const access_opt_names[] = { "read", "write", "auto", NULL };
+static const char *const attribution_names[] = { "auto", "getrusage", "stats", NULL };
+
 const struct opt common_opts[] = {
-	{ "strategy", OPT_ENUM, "all", "population strategies to run, or a comma list",
-	  strategy_names, C(strategies), OPT_F_LIST, 0, 0 },
-	{ "size", OPT_SIZE, "256M", "bytes to map (4K multiple; K/M/G/T suffixes)",
-	  NULL, C(size), 0, 0, 0 },
-	{ "offset", OPT_SIZE, "0", "offset in the backing (mmap file offset, 4K multiple)",
-	  NULL, C(offset), OPT_F_ZERO_OK, 0, 0 },
-	{ "align", OPT_ENUM, "auto", "virtual address alignment chosen by the module",
-	  align_names, C(align), 0, 0, 0 },
-	{ "access", OPT_ENUM, "read", "touch each page with a 64-bit read or write",
-	  access_names, C(access), 0, 0, 0 },
-	{ "cache", OPT_ENUM, "uc", "memory type requested for the mapping",
-	  cache_names, C(cache), 0, 0, 0 },
-	{ "reps", OPT_UINT, "5", "repetitions per strategy", NULL, C(reps), 0, 1, 100000 },
-	{ "cpu", OPT_UINT, NULL, "hwloc PU logical index to pin to (default: the last PU)",
-	  NULL, C(cpu), 0, 0, 0 },
-	{ "device", OPT_STRING, BENCH_MMIO_DEVICE, "device node", NULL, C(device), 0, 0, 0 },
-	{ "out", OPT_STRING, NULL, "result directory (default: $BENCH_MMIO_OUT or ./results)",
-	  NULL, C(out), 0, 0, 0 },
-	{ "profile", OPT_STRING, NULL, "key=value file of options; the command line wins",
-	  NULL, C(profile), 0, 0, 0 },
-	{ "quiet", OPT_BOOL, "false", "no progress on stderr", NULL, C(quiet), 0, 0, 0 },
-	{ "check", OPT_BOOL, "false", "check the options and the profile, then exit (no device needed)",
-	  NULL, C(check), 0, 0, 0 },
-	{ NULL, 0, NULL, NULL, NULL, 0, 0, 0, 0 },
+	{ .name = "strategy", .type = OPT_ENUM, .def = "all",
+	  .help = "targets to run: pfnmap strategies, baselines, or a comma list",
+	  .values = &targets[0].name, .values_stride = sizeof(targets[0]),
+	  .groups = target_groups, .off = C(targets), .flags = OPT_F_LIST },
+	{ .name = "size", .type = OPT_SIZE, .def = "256M",
+	  .help = "bytes to map (4K multiple; K/M/G/T suffixes)", .off = C(size) },
+	{ .name = "offset", .type = OPT_SIZE, .def = "0",
+	  .help = "offset in the backing (mmap file offset, 4K multiple; pfnmaps)",
+	  .off = C(offset), .flags = OPT_F_ZERO_OK },
+	{ .name = "align", .type = OPT_ENUM, .def = "auto",
+	  .help = "virtual address alignment chosen by the module (pfnmaps)",
+	  .values = align_names, .off = C(align) },
+	{ .name = "access", .type = OPT_ENUM, .def = "auto",
+	  .help = "touch each page with a 64-bit read or write; auto: read pfnmaps, write baselines (a read maps the zero page)",
+	  .values = access_opt_names, .off = C(access) },
+	{ .name = "cache", .type = OPT_ENUM, .def = "uc",
+	  .help = "memory type requested for the mapping (pfnmaps)",
+	  .values = cache_names, .off = C(cache) },
+	{ .name = "reps", .type = OPT_UINT, .def = "5", .help = "repetitions per target",
+	  .off = C(reps), .min = 1, .max = 100000 },
+	{ .name = "cpu", .type = OPT_UINT,
+	  .help = "hwloc PU logical index to pin to (default: the last PU)", .off = C(cpu) },
+	{ .name = "attribution", .type = OPT_ENUM, .def = "auto",
+	  .help = "how a timed touch is attributed to a fault; auto: the module's statistics mapping for pfnmaps, else getrusage",
+	  .values = attribution_names, .off = C(attribution) },
+	{ .name = "device", .type = OPT_STRING, .def = BENCH_MMIO_DEVICE,
+	  .help = "device node", .off = C(device) },
+	{ .name = "out", .type = OPT_STRING,
+	  .help = "result directory (default: $BENCH_MMIO_OUT or ./results)", .off = C(out) },
+	{ .name = "profile", .type = OPT_STRING,
+	  .help = "key=value file of options; the command line wins", .off = C(profile) },
+	{ .name = "quiet", .type = OPT_BOOL, .def = "false", .help = "no progress on stderr",
+	  .off = C(quiet) },
+	{ .name = "check", .type = OPT_BOOL, .def = "false",
+	  .help = "check the options and the profile, print needs-device: yes|no, then exit",
+	  .off = C(check) },
+	{ .name = NULL },
 };
 
 const struct benchmark *const benchmarks[] = { &bench_fault, NULL };

@@ -4,9 +4,11 @@
  *
  * A benchmark is one file that defines a struct benchmark: its name, a help
  * line, its own options table (beside the common one below) and a run
- * function that appends run objects to ctx->runs.  The driver (main.c) parses
- * options, disables ASLR, pins, calibrates the clock, opens the device, builds
- * the document and writes it.
+ * function that appends run objects to ctx->runs, using the targets
+ * (target.h) and the measurement core (measure.h).  Registering it is one
+ * line in benchmarks[] (bench.c).  The driver (main.c) parses options,
+ * disables ASLR, pins, calibrates the clock, opens the device when a pfnmap
+ * target is selected, builds the document and writes it.
  */
 #ifndef BENCH_BENCH_H
 #define BENCH_BENCH_H
@@ -20,22 +22,23 @@
 #include "sysinfo.h"
 
 struct common_params {
-	uint64_t strategies;		/* mask of BENCH_MMIO_STRATEGY_* */
+	uint64_t targets;		/* mask of enum target_id (--strategy) */
 	uint64_t size, offset;
-	unsigned int align, access, cache;
+	unsigned int align, access, cache, attribution;
 	uint64_t reps, cpu;
 	const char *device, *out, *profile;
 	bool quiet;
 	bool check;			/* parse the options, then exit */
 };
 
-enum { ACCESS_READ = 0, ACCESS_WRITE = 1 };
+/* --access; auto: read for pfnmaps, write for baselines (see bench.c) */
+enum { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_AUTO = 2 };
 
 extern const struct opt common_opts[];
 
 struct bench_ctx {
 	const struct common_params *p;
-	const struct bench_mmio_info *info;
+	const struct bench_mmio_info *info;	/* NULL: no pfnmap target, no device */
 	const struct tsc_info *tsc;
 	const struct thp_state *thp;
 	json_t *runs;			/* append run objects here */

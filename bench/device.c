@@ -11,15 +11,40 @@
 
 #include "device.h"
 
-const char *const strategy_names[] = { "remap", "pte", "bulk", "pmd", "pud", "all", NULL };
+const char *const strategy_names[BENCH_MMIO_NR_STRATEGIES + 1] = {
+	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_NAME)
+};
 const char *const align_names[] = { "auto", "none", "pmd", "pud", NULL };
 const char *const cache_names[] = { "uc", "wc", NULL };
 const char *const level_names[] = { "pte", "pmd", "pud", NULL };
 const char *const access_names[] = { "read", "write", NULL };
 
-static const char *const cap_names[] = {
-	"cpu_pmd", "cpu_pud", "core_pmd", "core_pud",
-	"insert_pmd", "insert_pud", "pat", "vma_lock",
+struct flag_name {
+	uint64_t bit;
+	const char *name;
+};
+
+static const struct flag_name cap_names[] = {
+	{ BENCH_MMIO_CAP_CPU_PMD, "cpu_pmd" },
+	{ BENCH_MMIO_CAP_CPU_PUD, "cpu_pud" },
+	{ BENCH_MMIO_CAP_CORE_PMD, "core_pmd" },
+	{ BENCH_MMIO_CAP_CORE_PUD, "core_pud" },
+	{ BENCH_MMIO_CAP_INSERT_PMD, "insert_pmd" },
+	{ BENCH_MMIO_CAP_INSERT_PUD, "insert_pud" },
+	{ BENCH_MMIO_CAP_PAT, "pat" },
+	{ BENCH_MMIO_CAP_VMA_LOCK, "vma_lock" },
+	{ 0, NULL },
+};
+
+/* The one table of BENCH_MMIO_FEAT_* names (module.features). */
+static const struct flag_name feature_names[] = {
+	{ BENCH_MMIO_FEAT_HUGE_FAULT, "huge_fault" },
+	{ BENCH_MMIO_FEAT_GET_UNMAPPED_AREA, "get_unmapped_area" },
+	{ BENCH_MMIO_FEAT_MAY_SPLIT, "may_split" },
+	{ BENCH_MMIO_FEAT_VMA_START_WRITE, "vma_start_write" },
+	{ BENCH_MMIO_FEAT_VM_FLAGS_SET, "vm_flags_set" },
+	{ BENCH_MMIO_FEAT_STATS_PAGE, "stats_page" },
+	{ 0, NULL },
 };
 
 int dev_open(const char *path, char *err, size_t errlen)
@@ -50,7 +75,47 @@ int dev_info(int fd, struct bench_mmio_info *info, char *err, size_t errlen)
 			 (unsigned long long)info->abi_version, BENCH_MMIO_ABI_VERSION);
 		return -1;
 	}
+	if (info->nr_strategies != BENCH_MMIO_NR_STRATEGIES) {
+		snprintf(err, errlen, "the module has %llu strategies, this program knows %d: both were built from different BENCH_MMIO_STRATEGIES() lists; rebuild the module and bench_mmio from the same tree",
+			 (unsigned long long)info->nr_strategies, BENCH_MMIO_NR_STRATEGIES);
+		return -1;
+	}
 	return 0;
+}
+
+const volatile struct bench_mmio_stats *dev_stats_map(int fd, const struct bench_mmio_info *info,
+						      char *err, size_t errlen)
+{
+	const volatile struct bench_mmio_stats *slots;
+	uint64_t sum = 0;
+
+	if (!(info->features & BENCH_MMIO_FEAT_STATS_PAGE)) {
+		snprintf(err, errlen, "the module has no statistics mapping (module.features lacks stats_page)");
+		return NULL;
+	}
+	if (!info->stats_slots || info->stats_size < info->stats_slots * sizeof(*slots)) {
+		snprintf(err, errlen, "GET_INFO: stats_size %llu too small for %llu slots",
+			 (unsigned long long)info->stats_size, (unsigned long long)info->stats_slots);
+		return NULL;
+	}
+	slots = mmap(NULL, info->stats_size, PROT_READ, MAP_SHARED, fd, info->stats_offset);
+	if (slots == MAP_FAILED) {
+		snprintf(err, errlen, "mmap of the statistics mapping (offset 0x%llx, %llu bytes): %s",
+			 (unsigned long long)info->stats_offset, (unsigned long long)info->stats_size,
+			 strerror(errno));
+		return NULL;
+	}
+	/* pre-touch: no fault on the statistics mapping inside a measured loop */
+	sum = dev_stats_faults(slots, info->stats_slots);
+	__asm__ __volatile__("" :: "r"(sum));
+	return slots;
+}
+
+void dev_stats_unmap(const volatile struct bench_mmio_stats *slots,
+		     const struct bench_mmio_info *info)
+{
+	if (slots)
+		munmap((void *)slots, info->stats_size);
 }
 
 int dev_set(int fd, unsigned long req, uint64_t value)
@@ -98,23 +163,34 @@ out:
 	return ret;
 }
 
-json_t *caps_to_json(uint64_t caps)
+/* Names of the bits set in v; a bit without a name shows as "bitN". */
+static json_t *flags_to_json(uint64_t v, const struct flag_name *names)
 {
 	json_t *a = json_array();
 
 	for (unsigned int b = 0; b < 64; b++) {
+		const struct flag_name *f = names;
 		char name[16];
 
-		if (!(caps & (1ULL << b)))
+		if (!(v & (1ULL << b)))
 			continue;
-		if (b < sizeof(cap_names) / sizeof(cap_names[0])) {
-			json_array_append_new(a, json_string(cap_names[b]));
-		} else {
+		while (f->name && f->bit != 1ULL << b)
+			f++;
+		if (!f->name)
 			snprintf(name, sizeof(name), "bit%u", b);
-			json_array_append_new(a, json_string(name));
-		}
+		json_array_append_new(a, json_string(f->name ? f->name : name));
 	}
 	return a;
+}
+
+json_t *caps_to_json(uint64_t caps)
+{
+	return flags_to_json(caps, cap_names);
+}
+
+json_t *features_to_json(uint64_t features)
+{
+	return flags_to_json(features, feature_names);
 }
 
 static const char *level_name(uint64_t l)
@@ -128,8 +204,10 @@ json_t *info_to_json(const struct bench_mmio_info *i)
 
 	for (int s = 0; s < BENCH_MMIO_NR_STRATEGIES; s++)
 		json_array_append_new(ml, json_integer(i->max_level[s]));
-	return json_pack("{sI sI sI sI sI sI sI sI sI sI sI sI so sI sI sI sI sI sI sI sI}",
+	return json_pack("{sI sI sI sI sI sI sI sI sI sI sI sI sI sI so sI sI sI sI sI sI sI sI sI sI sI}",
 			 "abi_version", (json_int_t)i->abi_version,
+			 "nr_strategies", (json_int_t)i->nr_strategies,
+			 "features", (json_int_t)i->features,
 			 "backing_kind", (json_int_t)i->backing_kind,
 			 "phys_base", (json_int_t)i->phys_base,
 			 "size", (json_int_t)i->size,
@@ -149,7 +227,10 @@ json_t *info_to_json(const struct bench_mmio_info *i)
 			 "revoked", (json_int_t)i->revoked,
 			 "page_shift", (json_int_t)i->page_shift,
 			 "pmd_shift", (json_int_t)i->pmd_shift,
-			 "pud_shift", (json_int_t)i->pud_shift);
+			 "pud_shift", (json_int_t)i->pud_shift,
+			 "stats_offset", (json_int_t)i->stats_offset,
+			 "stats_size", (json_int_t)i->stats_size,
+			 "stats_slots", (json_int_t)i->stats_slots);
 }
 
 json_t *backing_to_json(const struct bench_mmio_info *i, const char *cache)
@@ -189,9 +270,11 @@ json_t *module_to_json(const struct bench_mmio_info *i)
 		json_array_append_new(st, json_string(strategy_names[s]));
 		json_object_set_new(ml, strategy_names[s], json_string(level_name(i->max_level[s])));
 	}
-	return json_pack("{sI so so so ss sI sI sI sI s{sbsbss}}",
+	return json_pack("{sI so so sI so so ss sI sI sI sI s{sbsbss}}",
 			 "abi_version", (json_int_t)i->abi_version,
 			 "caps", caps_to_json(i->caps),
+			 "features", features_to_json(i->features),
+			 "features_raw", (json_int_t)i->features,
 			 "max_level", ml,
 			 "strategies", st,
 			 "default_strategy", i->default_strategy < BENCH_MMIO_NR_STRATEGIES ?

@@ -10,7 +10,7 @@
 #include "bench_mmio_uapi.h"
 
 /* Indexed by the uapi enums; NULL-terminated so they serve as enum values. */
-extern const char *const strategy_names[];	/* + "all" (option lists) */
+extern const char *const strategy_names[];	/* from BENCH_MMIO_STRATEGIES() */
 extern const char *const align_names[];
 extern const char *const cache_names[];
 extern const char *const level_names[];
@@ -18,8 +18,27 @@ extern const char *const access_names[];	/* "read", "write" */
 
 /* Open the device; on failure a full message (with a hint) in err. */
 int dev_open(const char *path, char *err, size_t errlen);
-/* GET_INFO + ABI check. */
+/* GET_INFO, then the ABI version and the strategy list must be this build's. */
 int dev_info(int fd, struct bench_mmio_info *info, char *err, size_t errlen);
+/*
+ * The file's statistics mapping (see "DOC: the statistics mapping"): read-only,
+ * pre-touched.  NULL with err set when the module lacks it or mmap fails.
+ */
+const volatile struct bench_mmio_stats *dev_stats_map(int fd, const struct bench_mmio_info *info,
+						      char *err, size_t errlen);
+void dev_stats_unmap(const volatile struct bench_mmio_stats *slots,
+		     const struct bench_mmio_info *info);
+/* Sum of faults[] over every level and slot: plain loads, no system call. */
+static inline uint64_t dev_stats_faults(const volatile struct bench_mmio_stats *slots,
+					unsigned int nslots)
+{
+	uint64_t n = 0;
+
+	for (unsigned int s = 0; s < nslots; s++)
+		for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+			n += slots[s].faults[l];
+	return n;
+}
 /* SET_* ioctl; returns 0 or -errno. */
 int dev_set(int fd, unsigned long req, uint64_t value);
 
@@ -34,6 +53,7 @@ int probe_thp_gate(const char *device, const struct bench_mmio_info *info,
 		   const char *thp_enabled);
 
 json_t *caps_to_json(uint64_t caps);
+json_t *features_to_json(uint64_t features);
 json_t *info_to_json(const struct bench_mmio_info *info);	/* raw GET_INFO */
 json_t *backing_to_json(const struct bench_mmio_info *info, const char *cache);
 json_t *module_to_json(const struct bench_mmio_info *info);

@@ -17,6 +17,7 @@
 #include "bench.h"
 #include "device.h"
 #include "result.h"
+#include "target.h"
 
 #define EXIT_USAGE 2
 
@@ -31,8 +32,9 @@ static void usage(FILE *f)
 		"                                device GET_INFO and system description (JSON)\n"
 		"       bench_mmio help [benchmark]\n"
 		"       bench_mmio version\n\n"
-		"Options can also come from --profile=FILE (key=value lines, # comments);\n"
-		"the command line wins.  Results go to <out>/<bench>-<strategy|all>-<release>-<time>.json\n"
+		"Options are --name=value or --name value; they can also come from\n"
+		"--profile=FILE (key=value lines, # comments); the command line wins.\n"
+		"Results go to <out>/<bench>-<targets>-<release>-<time>.json\n"
 		"and the path is printed as 'result: PATH' on the last line of stdout.\n\n"
 		"benchmarks:\n");
 	for (int i = 0; benchmarks[i]; i++)
@@ -63,7 +65,12 @@ static int cmd_info(int argc, char **argv)
 	json_t *doc, *dev = json_null();
 	int fd, ret = 0;
 
-	if (opts_parse_args(t, 1, argc, argv, err, sizeof(err))) {
+	ret = opts_parse_args(t, 1, argc, argv, err, sizeof(err));
+	if (ret == OPTS_HELP) {
+		usage(stdout);
+		return 0;
+	}
+	if (ret) {
 		fprintf(stderr, "bench_mmio info: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -93,20 +100,26 @@ static int cmd_info(int argc, char **argv)
 	return ret;
 }
 
+/* The result file's <which>: a group name when the selection is one, else a+b+c. */
 static void which_name(uint64_t mask, char *buf, size_t len)
 {
-	uint64_t all = (1ULL << BENCH_MMIO_NR_STRATEGIES) - 1;
+	static const struct { uint64_t mask; const char *name; } groups[] = {
+		{ TARGETS_ALL, "everything" },
+		{ TARGETS_PFNMAP, "all" },
+		{ TARGETS_BASELINE, "baselines" },
+	};
 
 	buf[0] = '\0';
-	if ((mask & all) == all) {
-		snprintf(buf, len, "all");
-		return;
-	}
-	for (int s = 0; s < BENCH_MMIO_NR_STRATEGIES; s++)
-		if (mask & (1ULL << s)) {
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (mask == groups[i].mask) {
+			snprintf(buf, len, "%s", groups[i].name);
+			return;
+		}
+	for (int id = 0; id < NR_TARGETS; id++)
+		if (mask & (1ULL << id)) {
 			if (buf[0])
 				strncat(buf, "+", len - strlen(buf) - 1);
-			strncat(buf, strategy_names[s], len - strlen(buf) - 1);
+			strncat(buf, targets[id].name, len - strlen(buf) - 1);
 		}
 }
 
@@ -121,41 +134,52 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 	struct thp_state thp;
 	struct bench_ctx ctx;
 	struct utsname u;
-	char err[OPT_ERRLEN + 64], path[4096], which[64];
+	char err[OPT_ERRLEN + 64], path[4096], which[256];
 	const char *out;
 	time_t created = time(NULL);
+	bool needs_device;
 	json_t *doc;
-	int fd, failed;
+	int fd, failed, ret;
 
-	for (int i = 0; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			list(stdout, b);
-			return 0;
-		}
-	if (opts_parse_args(t, 2, argc, argv, err, sizeof(err))) {
+	ret = opts_parse_args(t, 2, argc, argv, err, sizeof(err));
+	if (ret == OPTS_HELP) {
+		list(stdout, b);
+		return 0;
+	}
+	if (ret) {
 		fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
 		return EXIT_USAGE;
 	}
-	if (common.check)
+	if (!common.targets) {
+		fprintf(stderr, "bench_mmio %s: --strategy: no target selected\n", b->name);
+		return EXIT_USAGE;
+	}
+	/* Only a pfnmap target needs the module: baselines run anywhere. */
+	needs_device = common.targets & TARGETS_PFNMAP;
+	if (common.check) {
+		printf("needs-device: %s\n", needs_device ? "yes" : "no");
 		return 0;
+	}
 	out = common.out ? common.out : getenv("BENCH_MMIO_OUT");
 	if (!out || !*out)
 		out = "./results";
 
 	aslr_disable_reexec(full_argv, &aslr);	/* may not return */
 
-	fd = dev_open(common.device, err, sizeof(err));
-	if (fd < 0) {
-		fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
-		return 1;
-	}
-	if (dev_info(fd, &info, err, sizeof(err))) {
-		fprintf(stderr, "bench_mmio %s: %s: %s\n", b->name, common.device, err);
+	if (needs_device) {
+		fd = dev_open(common.device, err, sizeof(err));
+		if (fd < 0) {
+			fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
+			return 1;
+		}
+		if (dev_info(fd, &info, err, sizeof(err))) {
+			fprintf(stderr, "bench_mmio %s: %s: %s\n", b->name, common.device, err);
+			close(fd);
+			return 1;
+		}
 		close(fd);
-		return 1;
 	}
-	close(fd);
-	if (common.offset > info.size || common.size > info.size - common.offset) {
+	if (needs_device && (common.offset > info.size || common.size > info.size - common.offset)) {
 		fprintf(stderr, "bench_mmio %s: --offset=%llu + --size=%llu exceeds the backing of %s (%llu bytes)\n",
 			b->name, (unsigned long long)common.offset, (unsigned long long)common.size,
 			common.device, (unsigned long long)info.size);
@@ -179,21 +203,24 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 		fprintf(stderr, "bench_mmio %s: warning: ASLR stays on: %s\n", b->name, aslr.error);
 	tsc_calibrate(&tsc);
 	if (!tsc.invariant && tsc.is_tsc && !common.quiet)
-		fprintf(stderr, "bench_mmio %s: warning: TSC is not invariant (CPUID 0x80000007 EDX[8])\n",
+		fprintf(stderr, "bench_mmio %s: warning: TSC is not invariant (CPUID 0x80000007 EDX[8]): its rate may follow CPU frequency and sleep states, so nanoseconds can be off by the ratio to the calibration (counts are unaffected)\n",
 			b->name);
 	thp_read(&thp);
-	thp.gates_pfnmap = probe_thp_gate(common.device, &info, thp.enabled);
+	thp.gates_pfnmap = needs_device ? probe_thp_gate(common.device, &info, thp.enabled) : -1;
 
 	doc = result_new(created, full_argc, full_argv);
 	json_object_set_new(doc, "system", system_to_json(&tsc, &pin, &aslr));
 	json_object_set_new(json_object_get(json_object_get(doc, "system"), "thp"), "gates_pfnmap",
 			    thp.gates_pfnmap < 0 ? json_null() : json_boolean(thp.gates_pfnmap));
-	json_object_set_new(doc, "backing", backing_to_json(&info, cache_names[common.cache]));
-	json_object_set_new(doc, "module", module_to_json(&info));
+	/* no pfnmap target: the device was never opened, and the result says so */
+	json_object_set_new(doc, "backing", needs_device ?
+			    backing_to_json(&info, cache_names[common.cache]) : json_null());
+	json_object_set_new(doc, "module", needs_device ? module_to_json(&info) : json_null());
 	json_object_set_new(doc, "bench", json_string(b->name));
 	json_object_set_new(doc, "options", opts_to_json(t, 2));
 
-	ctx = (struct bench_ctx){ .p = &common, .info = &info, .tsc = &tsc, .thp = &thp,
+	ctx = (struct bench_ctx){ .p = &common, .info = needs_device ? &info : NULL,
+				  .tsc = &tsc, .thp = &thp,
 				  .runs = json_object_get(doc, "runs") };
 	failed = b->run(&ctx);
 	if (failed < 0) {
@@ -202,7 +229,7 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 	}
 
 	uname(&u);
-	which_name(common.strategies, which, sizeof(which));
+	which_name(common.targets, which, sizeof(which));
 	if (result_path(path, sizeof(path), out, b->name, which, u.release, created)) {
 		fprintf(stderr, "bench_mmio %s: result path too long\n", b->name);
 		json_decref(doc);

@@ -2,6 +2,7 @@
 /* opts.c - one parser for command-line options and --profile files. */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -138,23 +139,49 @@ static const struct opt *find_opt(const struct opt_table *t, size_t nt,
 	return NULL;
 }
 
+const char *opt_value(const struct opt *o, int i)
+{
+	size_t stride = o->values_stride ? o->values_stride : sizeof(o->values[0]);
+
+	return *(const char *const *)((const char *)o->values + (size_t)i * stride);
+}
+
 static int enum_index(const struct opt *o, const char *v, size_t len)
 {
-	for (int i = 0; o->values[i]; i++)
-		if (strlen(o->values[i]) == len && !strncmp(o->values[i], v, len))
+	for (int i = 0; opt_value(o, i); i++)
+		if (strlen(opt_value(o, i)) == len && !strncmp(opt_value(o, i), v, len))
 			return i;
 	return -1;
 }
 
+static const struct opt_group *group_find(const struct opt *o, const char *v, size_t len)
+{
+	for (const struct opt_group *g = o->groups; g && g->name; g++)
+		if (strlen(g->name) == len && !strncmp(g->name, v, len))
+			return g;
+	return NULL;
+}
+
+/* "a|b|c" (values, then groups) */
+static void value_list(const struct opt *o, char *list, size_t len)
+{
+	list[0] = '\0';
+	for (int i = 0; opt_value(o, i); i++) {
+		if (i)
+			strncat(list, "|", len - strlen(list) - 1);
+		strncat(list, opt_value(o, i), len - strlen(list) - 1);
+	}
+	for (const struct opt_group *g = o->groups; g && g->name; g++) {
+		strncat(list, "|", len - strlen(list) - 1);
+		strncat(list, g->name, len - strlen(list) - 1);
+	}
+}
+
 static int bad_enum(const struct opt *o, const char *v, char *err, size_t errlen)
 {
-	char list[160] = "";
+	char list[200];
 
-	for (int i = 0; o->values[i]; i++) {
-		if (i)
-			strncat(list, "|", sizeof(list) - strlen(list) - 1);
-		strncat(list, o->values[i], sizeof(list) - strlen(list) - 1);
-	}
+	value_list(o, list, sizeof(list));
 	return fail(err, errlen, "--%s=%s: expected %s%s", o->name, v, list,
 		    (o->flags & OPT_F_LIST) ? " or a comma list" : "");
 }
@@ -198,13 +225,11 @@ static int set_value(const struct opt *o, void *base, const char *v,
 			for (;;) {
 				size_t len = strcspn(p, ",");
 				int idx = enum_index(o, p, len);
+				const struct opt_group *g = group_find(o, p, len);
 
-				if (idx < 0 || len == 0)
+				if ((idx < 0 && !g) || len == 0)
 					return bad_enum(o, v, err, errlen);
-				if (!strcmp(o->values[idx], "all"))
-					mask |= (1ULL << idx) - 1;
-				else
-					mask |= 1ULL << idx;
+				mask |= g ? g->mask : 1ULL << idx;
 				if (!p[len])
 					break;
 				p += len + 1;
@@ -353,59 +378,120 @@ int opts_load_profile(const struct opt_table *t, size_t nt, const char *path,
 	return ret;
 }
 
-/* Split "--name=value" into name (copied to buf) and value (or NULL). */
-static int split_arg(const char *arg, char *name, size_t len, const char **value,
-		     char *err, size_t errlen)
+/* getopt_long's table for the option tables: index k is the k-th option. */
+static struct option *long_options(const struct opt_table *t, size_t nt,
+				   const struct opt ***byidx)
 {
-	const char *eq;
-	size_t n;
+	size_t n = 0, k = 0;
+	struct option *lo;
 
-	if (strncmp(arg, "--", 2) || !arg[2])
-		return fail(err, errlen, "unexpected argument '%s' (options are --name=value)", arg);
-	arg += 2;
-	eq = strchr(arg, '=');
-	n = eq ? (size_t)(eq - arg) : strlen(arg);
-	if (n == 0 || n >= len)
-		return fail(err, errlen, "bad option '--%s'", arg);
-	memcpy(name, arg, n);
-	name[n] = '\0';
-	*value = eq ? eq + 1 : NULL;
-	return 0;
+	for (size_t i = 0; i < nt; i++)
+		for (const struct opt *o = t[i].opts; o->name; o++)
+			n++;
+	lo = calloc(n + 2, sizeof(*lo));
+	*byidx = calloc(n + 1, sizeof(**byidx));
+	if (!lo || !*byidx) {
+		free(lo);
+		free(*byidx);
+		return NULL;
+	}
+	for (size_t i = 0; i < nt; i++)
+		for (const struct opt *o = t[i].opts; o->name; o++, k++) {
+			lo[k] = (struct option){
+				.name = o->name,
+				.has_arg = o->type == OPT_BOOL ? optional_argument : required_argument,
+				.val = 0x100 + (int)k,
+			};
+			(*byidx)[k] = o;
+		}
+	lo[k] = (struct option){ .name = "help", .has_arg = no_argument, .val = 'h' };
+	return lo;
+}
+
+static void *base_of(const struct opt_table *t, size_t nt, const struct opt *o)
+{
+	for (size_t i = 0; i < nt; i++)
+		for (const struct opt *p = t[i].opts; p->name; p++)
+			if (p == o)
+				return t[i].base;
+	return NULL;
+}
+
+/*
+ * One getopt_long pass over argv: with profile_only, only --profile is
+ * applied (loading the file); else every option but --profile's file.
+ */
+static int getopt_pass(const struct opt_table *t, size_t nt, int argc, char **argv,
+		       struct option *lo, const struct opt **byidx, bool profile_only,
+		       char *err, size_t errlen)
+{
+	char **av = calloc(argc + 2, sizeof(*av));
+	int c, ret = 0;
+
+	if (!av)
+		return fail(err, errlen, "out of memory");
+	av[0] = "bench_mmio";	/* getopt wants a program name first */
+	memcpy(av + 1, argv, argc * sizeof(*argv));
+	optind = 0;		/* a full re-initialisation (GNU) */
+	opterr = 0;
+	while ((c = getopt_long(argc + 1, av, "+:h", lo, NULL)) != -1) {
+		const struct opt *o;
+
+		if (c == 'h') {
+			ret = OPTS_HELP;
+			continue;
+		}
+		if (c == '?') {
+			ret = optopt ? fail(err, errlen, "unknown option -%c (see `bench_mmio list`)", optopt) :
+			      fail(err, errlen, "unknown option %s (see `bench_mmio list`)", av[optind - 1]);
+			break;
+		}
+		if (c == ':') {
+			ret = fail(err, errlen, "%s needs a value (%s=VALUE or %s VALUE)",
+				   av[optind - 1], av[optind - 1], av[optind - 1]);
+			break;
+		}
+		o = byidx[c - 0x100];
+		if (!strcmp(o->name, "profile") != profile_only)
+			continue;
+		if (profile_only) {
+			if (!optarg || !*optarg) {
+				ret = fail(err, errlen, "--profile needs a file (--profile=FILE)");
+				break;
+			}
+			ret = opts_load_profile(t, nt, optarg, err, errlen);
+			if (ret)
+				break;
+		}
+		ret = set_value(o, base_of(t, nt, o), optarg, err, errlen);
+		if (ret)
+			break;
+	}
+	if (ret >= 0 && optind < argc + 1)
+		ret = fail(err, errlen, "unexpected argument '%s' (options are --name=value or --name value)",
+			   av[optind]);
+	free(av);
+	return ret;
 }
 
 int opts_parse_args(const struct opt_table *t, size_t nt, int argc, char **argv,
 		    char *err, size_t errlen)
 {
-	char name[64];
-	const char *value;
+	const struct opt **byidx;
+	struct option *lo;
+	int ret;
 
 	if (opts_defaults(t, nt, err, errlen))
 		return -1;
-	for (int i = 0; i < argc; i++) {
-		if (split_arg(argv[i], name, sizeof(name), &value, err, errlen))
-			return -1;
-		if (strcmp(name, "profile"))
-			continue;
-		if (!value || !*value)
-			return fail(err, errlen, "--profile needs a file (--profile=FILE)");
-		if (opts_load_profile(t, nt, value, err, errlen))
-			return -1;
-	}
-	for (int i = 0; i < argc; i++) {
-		if (split_arg(argv[i], name, sizeof(name), &value, err, errlen))
-			return -1;
-		if (!strcmp(name, "profile")) {
-			void *base;
-			const struct opt *o = find_opt(t, nt, name, &base);
-
-			if (o && set_value(o, base, value, err, errlen))
-				return -1;
-			continue;
-		}
-		if (opts_set(t, nt, name, value, err, errlen))
-			return -1;
-	}
-	return 0;
+	lo = long_options(t, nt, &byidx);
+	if (!lo)
+		return fail(err, errlen, "out of memory");
+	ret = getopt_pass(t, nt, argc, argv, lo, byidx, true, err, errlen);
+	if (ret >= 0)
+		ret = getopt_pass(t, nt, argc, argv, lo, byidx, false, err, errlen);
+	free(lo);
+	free(byidx);
+	return ret;
 }
 
 static const char *type_name(const struct opt *o)
@@ -428,14 +514,16 @@ void opts_print(const struct opt *o, FILE *f)
 		snprintf(head, sizeof(head), "--%s=%s", o->name, type_name(o));
 		fprintf(f, "  %-24s %s", head, o->help);
 		if (o->values) {
-			fprintf(f, " [");
-			for (int i = 0; o->values[i]; i++)
-				fprintf(f, "%s%s", i ? "|" : "", o->values[i]);
-			fprintf(f, "]");
+			char list[200];
+
+			value_list(o, list, sizeof(list));
+			fprintf(f, " [%s]", list);
 		}
 		if (o->def)
 			fprintf(f, " (default: %s)", o->def);
 		fputc('\n', f);
+		for (const struct opt_group *g = o->groups; g && g->name; g++)
+			fprintf(f, "  %-24s   %s: %s\n", "", g->name, g->help);
 	}
 }
 
@@ -463,14 +551,14 @@ json_t *opts_to_json(const struct opt_table *t, size_t nt)
 
 					memcpy(&m, src, sizeof(m));
 					v = json_array();
-					for (int k = 0; o->values[k]; k++)
+					for (int k = 0; opt_value(o, k); k++)
 						if (m & (1ULL << k))
-							json_array_append_new(v, json_string(o->values[k]));
+							json_array_append_new(v, json_string(opt_value(o, k)));
 				} else {
 					unsigned int u;
 
 					memcpy(&u, src, sizeof(u));
-					v = json_string(o->values[u]);
+					v = json_string(opt_value(o, u));
 				}
 				break;
 			case OPT_BOOL: {

@@ -7,7 +7,7 @@
  * is stored (offsetof into a struct).  Storage by type:
  *   OPT_SIZE, OPT_UINT  uint64_t   (OPT_UNSET when no default)
  *   OPT_ENUM            unsigned   (index into values[])
- *   OPT_ENUM|OPT_F_LIST uint64_t   (bit mask of indices; "all" sets every bit)
+ *   OPT_ENUM|OPT_F_LIST uint64_t   (bit mask of indices; a group name sets its mask)
  *   OPT_BOOL            bool
  *   OPT_STRING          const char * (NULL when no default)
  */
@@ -27,16 +27,33 @@ enum opt_type { OPT_SIZE, OPT_UINT, OPT_ENUM, OPT_BOOL, OPT_STRING };
 
 #define OPT_UNSET	UINT64_MAX
 
+/* OPT_F_LIST: a name that stands for a set of values. */
+struct opt_group {
+	const char *name;
+	uint64_t mask;
+	const char *help;
+};
+
 struct opt {
 	const char *name;
 	enum opt_type type;
 	const char *def;		/* default as text, NULL: unset */
 	const char *help;
-	const char *const *values;	/* OPT_ENUM: NULL-terminated */
+	/*
+	 * OPT_ENUM: the names, NULL-terminated; values_stride bytes apart
+	 * (0: an array of strings), so that the .name of a table of structs
+	 * serves without a copy.
+	 */
+	const char *const *values;
+	size_t values_stride;
+	const struct opt_group *groups;	/* OPT_F_LIST: terminated by .name NULL */
 	size_t off;			/* offset of the value in the table's struct */
 	unsigned int flags;
 	uint64_t min, max;		/* OPT_UINT bounds; max 0: no bound */
 };
+
+/* Name of enum value i of o (NULL past the last). */
+const char *opt_value(const struct opt *o, int i);
 
 struct opt_table {
 	const struct opt *opts;		/* terminated by an entry with name NULL */
@@ -62,8 +79,11 @@ int opts_load_profile(const struct opt_table *t, size_t nt, const char *path,
 		      char *err, size_t errlen);
 /*
  * Defaults, then the --profile=FILE named on the command line (if any), then
- * every --name[=value] of argv[0..argc) in order: the command line wins.
+ * every option of argv[0..argc) in order (getopt_long: --name=value,
+ * --name value, a bool alone): the command line wins.  Returns 0, -1 with
+ * err set, or OPTS_HELP for -h/--help.
  */
+#define OPTS_HELP 1
 int opts_parse_args(const struct opt_table *t, size_t nt, int argc, char **argv,
 		    char *err, size_t errlen);
 /* Print the table for `list` / `help`. */

@@ -35,7 +35,12 @@ const char *test_build_dir(void);
 	X(test_size_invalid, "size parsing rejects garbage, zero, overflow, non-4K") \
 	X(test_uint_bool, "uint and bool parsing")			\
 	X(test_options, "option table: defaults, enums, lists, errors")	\
+	X(test_options_getopt, "getopt forms: --name value, -h/--help, target groups and lists") \
+	X(test_option_tables, "option tables: help, enum values, --strategy values = targets[]") \
 	X(test_profile, "profile file: key=value, comments, command line wins, errors") \
+	X(test_target_table, "targets: one pfnmap per strategy, baselines, masks") \
+	X(test_smaps_page_sizes, "page sizes from /proc/self/smaps (thp, hugetlb, zero page)") \
+	X(test_stats_slots, "statistics mapping: faults summed over slots; pfnmap page sizes") \
 	X(test_stats_summary, "stats: mean/stddev/median/CI95 on known data") \
 	X(test_t_table, "stats: Student t table and normal tail")	\
 	X(test_hist_buckets, "histogram: bucket index and bounds agree") \
@@ -49,6 +54,7 @@ const char *test_build_dir(void);
 	X(test_metric_json, "metric objects: summary, nulls, ci95")	\
 	X(test_result_path, "result file name")				\
 	X(test_atomic_write, "atomic JSON write: temp + rename, nothing left on failure") \
+	X(test_check_alignment, "check: a mapping that did not get the alignment it asked for is a mismatch") \
 	X(test_sample_result, "sample result document (and schema validation when python3-jsonschema is present)")
 
 #define DECLARE(fn, desc) void fn(void);

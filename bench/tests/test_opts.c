@@ -7,6 +7,7 @@
 
 #include "bench.h"
 #include "device.h"
+#include "target.h"
 #include "tap.h"
 
 void test_size_valid(void)
@@ -78,8 +79,9 @@ struct extra {
 
 static const char *const modes[] = { "a", "b", NULL };
 static const struct opt extra_opts[] = {
-	{ "mode", OPT_ENUM, "a", "test", modes, offsetof(struct extra, mode), 0, 0, 0 },
-	{ NULL, 0, NULL, NULL, NULL, 0, 0, 0, 0 },
+	{ .name = "mode", .type = OPT_ENUM, .def = "a", .help = "test", .values = modes,
+	  .off = offsetof(struct extra, mode) },
+	{ .name = NULL },
 };
 
 static int parse(struct common_params *c, struct extra *e, int argc, char **argv,
@@ -99,13 +101,13 @@ void test_options(void)
 	struct common_params c;
 	struct extra e;
 	char err[OPT_ERRLEN];
-	uint64_t all = (1ULL << BENCH_MMIO_NR_STRATEGIES) - 1;
+	uint64_t all = TARGETS_PFNMAP;
 
 	CHECK(parse(&c, &e, 0, NULL, err, sizeof(err)) == 0, "defaults: %s", err);
-	CHECK(c.strategies == all, "default strategies 0x%" PRIx64, c.strategies);
+	CHECK(c.targets == all, "default strategies 0x%" PRIx64, c.targets);
 	CHECK(c.size == 256ULL << 20 && c.offset == 0 && c.reps == 5, "size/offset/reps defaults");
 	CHECK(c.align == BENCH_MMIO_ALIGN_AUTO && c.cache == BENCH_MMIO_CACHE_UC &&
-	      c.access == ACCESS_READ, "enum defaults");
+	      c.access == ACCESS_AUTO && c.attribution == ATTR_AUTO, "enum defaults");
 	CHECK(c.cpu == OPT_UNSET && c.out == NULL && !c.quiet, "unset defaults");
 	CHECK(!strcmp(c.device, "/dev/bench_mmio"), "device default");
 	CHECK(e.mode == 0, "extra default");
@@ -113,16 +115,18 @@ void test_options(void)
 	CHECK(PARSE("--strategy=pmd,pud", "--size=2G", "--align=none", "--cache=wc",
 		    "--access=write", "--reps=3", "--cpu=0", "--quiet", "--mode=b",
 		    "--offset=2M") == 0, "valid: %s", err);
-	CHECK(c.strategies == ((1ULL << BENCH_MMIO_STRATEGY_PMD) | (1ULL << BENCH_MMIO_STRATEGY_PUD)),
-	      "list mask 0x%" PRIx64, c.strategies);
+	CHECK(c.targets == ((1ULL << BENCH_MMIO_STRATEGY_PMD) | (1ULL << BENCH_MMIO_STRATEGY_PUD)),
+	      "list mask 0x%" PRIx64, c.targets);
 	CHECK(c.size == 2ULL << 30 && c.offset == 2ULL << 20 && c.reps == 3 && c.cpu == 0, "values");
 	CHECK(c.align == BENCH_MMIO_ALIGN_NONE && c.cache == BENCH_MMIO_CACHE_WC &&
 	      c.access == ACCESS_WRITE && c.quiet && e.mode == 1, "enums/bool");
-	CHECK(PARSE("--strategy=pte,all") == 0 && c.strategies == all, "all in list");
-	CHECK(PARSE("--strategy=remap") == 0 && c.strategies == 1, "single");
+	CHECK(PARSE("--strategy=pte,all") == 0 && c.targets == all, "all in list");
+	CHECK(PARSE("--strategy=remap") == 0 && c.targets == 1, "single");
 	CHECK(PARSE("--quiet=no") == 0 && !c.quiet, "bool value");
 
-	CHECK(PARSE("--strategy=huge") && strstr(err, "remap|pte|bulk|pmd|pud|all"), "bad enum: %s", err);
+	CHECK(PARSE("--strategy=huge") &&
+	      strstr(err, "remap|pte|bulk|pmd|pud|anon4k|thp|hugetlb2m|hugetlb1g|all|baselines|everything"),
+	      "bad enum: %s", err);
 	CHECK(PARSE("--strategy=pte,") && strstr(err, "--strategy"), "trailing comma: %s", err);
 	CHECK(PARSE("--size") && strstr(err, "needs a value"), "missing value: %s", err);
 	CHECK(PARSE("--size=0") && strstr(err, "zero"), "zero size: %s", err);
@@ -131,9 +135,56 @@ void test_options(void)
 	CHECK(PARSE("--reps=ten") && strstr(err, "--reps"), "reps garbage: %s", err);
 	CHECK(PARSE("--bogus=1") && strstr(err, "unknown option --bogus"), "unknown: %s", err);
 	CHECK(PARSE("size=1G") && strstr(err, "unexpected argument"), "positional: %s", err);
-	CHECK(PARSE("--") && strstr(err, "unexpected"), "bare --: %s", err);
+	CHECK(PARSE("--", "x") && strstr(err, "unexpected argument 'x'"), "after --: %s", err);
 	CHECK(PARSE("--device=") && strstr(err, "empty"), "empty string: %s", err);
 	CHECK(PARSE("--quiet=maybe") && strstr(err, "quiet"), "bad bool: %s", err);
+}
+
+void test_options_getopt(void)
+{
+	struct common_params c;
+	struct extra e;
+	char err[OPT_ERRLEN];
+
+	/* --name value and --name=value are the same; a bool stands alone */
+	CHECK(PARSE("--size", "1G", "--reps", "2", "--quiet", "--strategy", "pte") == 0,
+	      "separate values: %s", err);
+	CHECK(c.size == 1ULL << 30 && c.reps == 2 && c.quiet &&
+	      c.targets == 1ULL << TARGET_PTE, "separate values parsed");
+	CHECK(PARSE("--size=1G", "--reps=2") == 0 && c.size == 1ULL << 30 && c.reps == 2, "= form");
+	CHECK(PARSE("--size") && strstr(err, "--size needs a value"), "no value: %s", err);
+	CHECK(PARSE("-h") == OPTS_HELP && PARSE("--help") == OPTS_HELP, "-h/--help");
+	CHECK(PARSE("-x") && strstr(err, "unknown option -x"), "short: %s", err);
+	/* the groups, and names of any kind in one list */
+	CHECK(PARSE("--strategy=baselines") == 0 && c.targets == TARGETS_BASELINE, "baselines");
+	CHECK(PARSE("--strategy=everything") == 0 && c.targets == TARGETS_ALL, "everything");
+	CHECK(PARSE("--strategy=all") == 0 && c.targets == TARGETS_PFNMAP && !(c.targets & TARGETS_BASELINE),
+	      "all = the pfnmaps only");
+	CHECK(PARSE("--strategy=pud,thp,hugetlb1g") == 0 &&
+	      c.targets == ((1ULL << TARGET_PUD) | (1ULL << TARGET_THP) | (1ULL << TARGET_HUGETLB1G)),
+	      "mixed list 0x%" PRIx64, c.targets);
+	CHECK(PARSE("--strategy=baselines,pte") == 0 &&
+	      c.targets == (TARGETS_BASELINE | (1ULL << TARGET_PTE)), "group in a list");
+	CHECK(PARSE("--attribution", "getrusage") == 0 && c.attribution == ATTR_GETRUSAGE, "attribution");
+	CHECK(PARSE("--access=write") == 0 && c.access == ACCESS_WRITE, "access");
+}
+
+void test_option_tables(void)
+{
+	const struct opt *tables[] = { common_opts, extra_opts };
+
+	/* every enum option names its values, every option has help */
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		for (const struct opt *o = tables[i]; o->name; o++) {
+			CHECK(o->help && *o->help, "--%s has no help", o->name);
+			CHECK(o->type != OPT_ENUM || (o->values && opt_value(o, 0) && o->def),
+			      "--%s: enum without values or default", o->name);
+		}
+	/* --strategy's values are the target table, in order */
+	for (int id = 0; id < NR_TARGETS; id++)
+		CHECK(!strcmp(opt_value(&common_opts[0], id), targets[id].name),
+		      "value %d: %s vs %s", id, opt_value(&common_opts[0], id), targets[id].name);
+	CHECK(opt_value(&common_opts[0], NR_TARGETS) == NULL, "values end with the table");
 }
 
 static char *write_tmp(const char *text)
@@ -167,7 +218,7 @@ void test_profile(void)
 	CHECK(PARSE("--reps=2", arg) == 0, "profile: %s", err);
 	CHECK(c.size == 1ULL << 30, "profile size");
 	CHECK(c.reps == 2, "command line wins over profile (reps %" PRIu64 ")", c.reps);
-	CHECK(c.strategies == 1ULL << BENCH_MMIO_STRATEGY_PUD && e.mode == 1, "profile enums");
+	CHECK(c.targets == 1ULL << BENCH_MMIO_STRATEGY_PUD && e.mode == 1, "profile enums");
 	CHECK(c.profile && !strcmp(c.profile, p), "profile recorded");
 	unlink(p);
 

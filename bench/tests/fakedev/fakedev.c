@@ -5,10 +5,12 @@
  *
  *   LD_PRELOAD=$(BUILD)/fakedev.so bench_mmio fault --device=/fake/bench_mmio
  *
- * Opening /fake/bench_mmio gives a 1G memfd; GET_INFO describes a "phys"
- * backing offering remap, pte and bulk (pmd/pud are not offered, so they are
- * skipped); GET_STATS reports one PTE fault per page of the last mapping, as
- * the pte strategy would.  FAKEDEV_SIGBUS=1 makes the mapping 4K short so the
+ * Opening /fake/bench_mmio gives a 1G memfd; GET_INFO (ABI v2) describes a
+ * "phys" backing offering remap, pte and bulk (pmd/pud are not offered, so
+ * they are skipped) and no statistics mapping (features lacks stats_page, so
+ * bench_mmio falls back to getrusage attribution and says so); GET_STATS
+ * reports one PTE fault per page of the last mapping, as the pte strategy
+ * would.  FAKEDEV_SIGBUS=1 makes the mapping 4K short so the
  * last touch raises SIGBUS.
  */
 #define _GNU_SOURCE
@@ -95,6 +97,9 @@ int ioctl(int fd, unsigned long req, ...)
 
 		memset(i, 0, sizeof(*i));
 		i->abi_version = BENCH_MMIO_ABI_VERSION;
+		i->nr_strategies = getenv("FAKEDEV_NR_STRATEGIES") ?
+			strtoull(getenv("FAKEDEV_NR_STRATEGIES"), NULL, 0) : BENCH_MMIO_NR_STRATEGIES;
+		i->features = BENCH_MMIO_FEAT_HUGE_FAULT | BENCH_MMIO_FEAT_GET_UNMAPPED_AREA;
 		i->backing_kind = BENCH_MMIO_BACKING_PHYS;
 		i->phys_base = 0x100000000ULL;
 		i->size = FAKE_SIZE;
@@ -108,7 +113,7 @@ int ioctl(int fd, unsigned long req, ...)
 	case BENCH_MMIO_SET_STRATEGY: {
 		struct bench_mmio_set *s = arg;
 
-		if (s->value > 2) {
+		if (s->value > BENCH_MMIO_STRATEGY_BULK) {
 			errno = EOPNOTSUPP;
 			return -1;
 		}
@@ -123,7 +128,8 @@ int ioctl(int fd, unsigned long req, ...)
 		struct bench_mmio_stats *st = arg;
 
 		memset(st, 0, sizeof(*st));
-		st->faults[0] = strategy == 0 ? 0 : strategy == 2 ? 1 : last_len / 4096;
+		st->faults[0] = strategy == BENCH_MMIO_STRATEGY_REMAP ? 0 :
+				strategy == BENCH_MMIO_STRATEGY_BULK ? 1 : last_len / 4096;
 		st->pages = last_len / 4096;
 		st->mmaps = 1;
 		return 0;

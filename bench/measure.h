@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * measure.h - the measurement core every benchmark shares.
+ *
+ * A benchmark opens a target (target.h), and per repetition runs passes over
+ * fresh mappings: measure_pass() maps (timed), touches every 4K page once in
+ * ascending order (bare and timed as a whole, or each touch timed alone and
+ * attributed to a fault or not), reads the counters and the page sizes the
+ * mapping got, and unmaps (timed).  SIGBUS/SIGSEGV during the touches ends
+ * the pass with a reason instead of the process.  The JSON helpers build the
+ * run pieces every benchmark reports the same way.
+ */
+#ifndef BENCH_MEASURE_H
+#define BENCH_MEASURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "bench.h"
+#include "stats.h"
+#include "target.h"
+
+enum run_status { RUN_OK, RUN_SKIP, RUN_FAIL };
+extern const char *const run_status_names[];
+
+/* Percentiles reported per repetition: p50 p90 p99 p99.9 max. */
+#define NR_PCT 5
+extern const double pct[NR_PCT];
+
+/* One pass over a fresh mapping. */
+struct pass {
+	uint64_t va;
+	uint64_t mmap_ticks, populate_ticks, munmap_ticks;
+	uint64_t touch_ticks, touches, touch_faults;	/* instrumented pass */
+	struct target_counters c;
+	struct page_sizes ps;
+	int ps_error;			/* -errno when the page sizes could not be read */
+	int advice_error;		/* -errno of the target's madvise() */
+};
+
+/* One repetition: a timed pass and an instrumented one. */
+struct rep {
+	struct pass timed, lat;
+	uint64_t fault_count, fault_p[NR_PCT];	/* ticks, valid when count > 0 */
+	uint64_t touch_count, touch_p50;
+};
+
+/* What to do in a pass. */
+struct pass_req {
+	uint64_t len;
+	bool write;
+	int advice;			/* extra madvise() (e.g. MADV_HUGEPAGE), 0: none */
+	struct hist *fh, *th;		/* instrumented: fault / non-fault touches; NULL: timed */
+};
+
+/*
+ * Map, touch, count, unmap.  Returns 0, or -1 with a reason (status fail).
+ * @what names the pass in the reason ("rep 2 (timed pass)").
+ */
+int measure_pass(struct target_state *ts, const struct pass_req *req, struct pass *out,
+		 const char *what, char *reason, size_t len);
+
+/* Set up signal handlers and pre-fault what the loops write; call once. */
+void measure_init(void);
+
+/* Percentiles of a repetition's histograms into rep. */
+void measure_percentiles(const struct hist *fh, const struct hist *th, struct rep *rep);
+
+/* Cost of one empty timed window, in ticks: {min, median} of 1001 tries. */
+void timer_overhead(uint64_t *min, uint64_t *median);
+
+/* ---- JSON pieces ---- */
+
+json_t *hist_json(const struct hist *h, double ns_per_tick);
+json_t *page_sizes_json(const struct page_sizes *ps, uint64_t asked, const char *source);
+/* latency_method: timer, calibration, the attribution used and why. */
+json_t *latency_method_json(const struct tsc_info *tsc, enum attribution attr,
+			    unsigned int nslots, const char *attr_note);
+/*
+ * bench, target, kind, strategy (pfnmaps), params (the ones that apply to
+ * the kind), status, reason: the head of every run object.
+ */
+json_t *run_head_json(const char *bench, const struct target *t, const struct common_params *p,
+		      bool write, enum run_status status, const char *reason);
+/* --access for a target: auto reads pfnmaps and writes baselines. */
+bool access_write(const struct common_params *p, const struct target *t);
+const char *attribution_text(enum attribution a);
+/*
+ * The per-repetition metrics every first-touch benchmark reports: mmap_ns,
+ * populate_ns, munmap_ns, fault_p*_ns, touch_p50_ns, touch_total_ns,
+ * touch_faults.  Benchmarks add their own to the object.
+ */
+json_t *pass_metrics_json(const struct rep *reps, unsigned int n, double tick_ns);
+json_t *latency_histograms_json(const struct hist *fh, const struct hist *th, double tick_ns);
+
+#endif
