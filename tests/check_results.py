@@ -86,9 +86,17 @@ def check_baseline(run, name):
     if run["status"] != "ok":
         return
     ps = run.get("page_size") or {}
-    got = ps.get("obtained_bytes")
-    tap(isinstance(got, int) and got in (PAGE, PMD, 1 << 30),
-        what + ": records the page size it got (%s)" % got, json.dumps(ps))
+    got = ps.get("obtained")
+    zero_page = run["params"].get("access") == "read"
+    tap(got in (PAGE, PMD, 1 << 30) or (zero_page and got is None),
+        what + ": records the page size it got (%s, from %s)" % (got, ps.get("source")),
+        json.dumps(ps))
+    if run["target"] == "thp" and got != PMD:
+        tap(any("huge" in note for note in run.get("notes", [])),
+            what + ": says that it got no huge pages", json.dumps(run.get("notes")))
+    if run.get("check") is not None:
+        tap(run["check"]["status"] == "ok",
+            what + ": ru_minflt is one fault per page obtained", json.dumps(run["check"]))
     m = run["metrics"].get("populate_ns")
     tap(m is not None and m["n"] == run["params"]["reps"],
         what + ": populate_ns summarised over every repetition", json.dumps(m))

@@ -101,9 +101,13 @@ for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] && { ivshmem=${d##*/}; break; }
 done
 
-echo "1..10"
+echo "1..11"
 
+before_bogus=$(dmesg | wc -l)
 expect_refused "strategy=bogus is refused (EINVAL)" "Invalid argument" strategy=bogus
+# The module names its strategies when it refuses one: the list to load with
+# below comes from its table, not from this script.
+strategies=$(dmesg | tail -n +"$((before_bogus + 1))" | sed -n 's/.*strategy=bogus: unknown, expected one of: *//p' | tail -n 1)
 expect_refused "phys= over System RAM is refused (EINVAL)" "Invalid argument" phys=0x1000000 size=0x1000000
 expect_refused "bar= of a device that does not exist is refused (ENODEV)" "No such device" bar=0000:00:1f.7/2
 expect_refused "bar=garbage is refused (EINVAL)" "Invalid argument" bar=garbage
@@ -122,6 +126,30 @@ if insmod "$KO" phys=0x4000000000 size=0x40000000 2>&1 | sed 's/^/# insmod: /' &
 else
 	not_ok "phys= of a range outside RAM loads, is claimed in /proc/iomem and unloads"
 	loaded && rmmod "$MOD"
+fi
+
+# Every strategy loads on every kernel: one this kernel cannot deliver falls
+# back (GET_INFO's max_level says to what) instead of being refused.
+before=$(dmesg | wc -l)
+bad=
+for s in $strategies; do
+	if insmod "$KO" "strategy=$s" 2>&1 | sed 's/^/# insmod: /' && loaded &&
+		[ "$(cat /sys/module/$MOD/parameters/strategy 2>/dev/null)" = "$s" ] && rmmod "$MOD"; then
+		:
+	else
+		bad="$bad $s"
+		loaded && rmmod "$MOD"
+	fi
+done
+if [ -z "$strategies" ]; then
+	not_ok "every strategy= loads" "the module did not list its strategies when it refused strategy=bogus"
+elif [ -n "$bad" ]; then
+	not_ok "every strategy= loads ($strategies)" "refused or misreported:$bad"
+elif [ -n "$(kernel_trouble "$before")" ]; then
+	kernel_trouble "$before" | sed 's/^/# kernel: /'
+	not_ok "every strategy= loads ($strategies)" "the kernel logged a warning"
+else
+	ok "every strategy= loads ($strategies)"
 fi
 
 # The good load.
