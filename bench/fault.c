@@ -64,44 +64,21 @@ static uint64_t module_faults(const struct bench_mmio_stats *st)
 }
 
 /* Other mappings in the 2M/1G regions at either end of [va, va + len)? */
-static void scan_neighbours(uint64_t va, uint64_t len, struct theory_in *tin)
+/* Other VMAs in the 2M/1G regions at either end of the mapping (tin->va, length). */
+static void scan_neighbours(struct theory_in *tin)
 {
-	static char buf[1 << 16];
-	static const uint64_t sz[BENCH_MMIO_NR_LEVELS] = { SZ_4K, SZ_2M, SZ_1G };
-	char carry[128] = "";
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	uint64_t end = va + len;
-	ssize_t n;
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
 
-	if (fd < 0)
+	if (!f)
 		return;
-	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-		char *line = buf, *nl;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
 
-		buf[n] = '\0';
-		while ((nl = strchr(line, '\n'))) {
-			unsigned long long s, e;
-			char tmp[sizeof(carry) + 64];
-
-			*nl = '\0';
-			snprintf(tmp, sizeof(tmp), "%s%.63s", carry, line);
-			carry[0] = '\0';
-			line = nl + 1;
-			if (sscanf(tmp, "%llx-%llx", &s, &e) != 2 || (s < end && e > va))
-				continue;	/* ours (or unparsable) */
-			for (int l = BENCH_MMIO_LEVEL_PMD; l < BENCH_MMIO_NR_LEVELS; l++) {
-				uint64_t lo = va & ~(sz[l] - 1);
-				uint64_t hi = (end + sz[l] - 1) & ~(sz[l] - 1);
-
-				if (s < va && e > lo)
-					tin->busy_lo[l] = true;
-				if (s < hi && e > end)
-					tin->busy_hi[l] = true;
-			}
-		}
-		snprintf(carry, sizeof(carry), "%.*s", (int)(sizeof(carry) - 1), line);
+		if (sscanf(line, "%llx-%llx", &s, &e) == 2)
+			theory_neighbour(tin, s, e);
 	}
-	close(fd);
+	fclose(f);
 }
 
 /* ---------------------------------------------------------------- measure */
@@ -147,8 +124,11 @@ static void measure(struct fault_run *r, const struct bench_ctx *ctx, const stru
 		hist_merge(&r->fault_hist, fh);
 		hist_merge(&r->touch_hist, th);
 		if (i == 0) {
-			if (r->t->kind == TARGET_PFNMAP)
-				scan_neighbours(rep->timed.va, p->size, &r->tin);
+			if (r->t->kind == TARGET_PFNMAP) {
+				r->tin.va = rep->timed.va;
+				r->tin.length = p->size;
+				scan_neighbours(&r->tin);
+			}
 			if (timed.advice) {
 				r->madvised = !rep->timed.advice_error;
 				if (!r->madvised)

@@ -139,6 +139,23 @@ static void descend(const struct theory_in *in, uint64_t va, unsigned int level,
 	}
 }
 
+void theory_neighbour(struct theory_in *in, uint64_t s, uint64_t e)
+{
+	uint64_t va = in->va, end = in->va + in->length;
+
+	if (s < end && e > va)
+		return;		/* the mapping itself */
+	for (int l = BENCH_MMIO_LEVEL_PMD; l < BENCH_MMIO_NR_LEVELS; l++) {
+		uint64_t lo = align_down(va, level_size[l]);
+		uint64_t hi = align_down(end + level_size[l] - 1, level_size[l]);
+
+		if (s < va && e > lo)
+			in->busy_lo[l] = true;
+		if (s < hi && e > end)
+			in->busy_hi[l] = true;
+	}
+}
+
 bool theory_aligned(const struct theory_in *in)
 {
 	return !in->align || !((in->va ^ in->phys) & (in->align - 1));

@@ -66,6 +66,13 @@ uint64_t theory_align(unsigned int strategy, unsigned int align, uint64_t length
 /* Pure: fills *out; returns 0, or -1 for an invalid input (bad strategy). */
 int theory_expect(const struct theory_in *in, struct theory_out *out);
 
+/*
+ * Another VMA [start, end) exists (from /proc/self/maps): mark the PMD/PUD
+ * regions at either end of the mapping that it shares (busy_lo/busy_hi).
+ * The mapping's own VMA is ignored.
+ */
+void theory_neighbour(struct theory_in *in, uint64_t start, uint64_t end);
+
 /* Did the mapping get the alignment it asked for (in->align)? */
 bool theory_aligned(const struct theory_in *in);
 

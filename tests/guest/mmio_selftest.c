@@ -54,7 +54,6 @@ static const char *const strategy_name[BENCH_MMIO_NR_STRATEGIES] = {
 	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_NAME)
 };
 static const char *const level_name[BENCH_MMIO_NR_LEVELS] = { "PTE", "PMD", "PUD" };
-static const u64 level_size[BENCH_MMIO_NR_LEVELS] = { SZ_4K, SZ_2M, SZ_1G };
 
 static u64 min_u64(u64 a, u64 b)
 {
@@ -323,28 +322,17 @@ static int probe_write(volatile u64 *p, u64 val)
  * shares: their page-table entry may already be populated, and then the
  * core does not ask ->huge_fault there (theory_in.busy_lo/busy_hi).
  */
-static void scan_neighbours(struct __test_metadata *_metadata, u64 va, u64 len,
-			    struct theory_in *tin)
+static void scan_neighbours(struct __test_metadata *_metadata, struct theory_in *tin)
 {
 	FILE *f = fopen("/proc/self/maps", "r");
-	u64 end = va + len;
 	char line[512];
 
 	ASSERT_NE(f, NULL) TH_LOG("/proc/self/maps: %s", strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long s, e;
 
-		if (sscanf(line, "%llx-%llx", &s, &e) != 2 || (s < end && e > va))
-			continue;	/* ours */
-		for (int l = BENCH_MMIO_LEVEL_PMD; l < BENCH_MMIO_NR_LEVELS; l++) {
-			u64 lo = va & ~(level_size[l] - 1);
-			u64 hi = (end + level_size[l] - 1) & ~(level_size[l] - 1);
-
-			if (s < va && e > lo)
-				tin->busy_lo[l] = true;
-			if (s < hi && e > end)
-				tin->busy_hi[l] = true;
-		}
+		if (sscanf(line, "%llx-%llx", &s, &e) == 2)
+			theory_neighbour(tin, s, e);
 	}
 	fclose(f);
 }
@@ -458,7 +446,7 @@ static void map_touch_check(struct __test_metadata *_metadata, const struct benc
 		.features = info->features, .max_level = (unsigned int)info->max_level[s],
 		.caps = info->caps, .thp = THEORY_THP_UNKNOWN,
 	};
-	scan_neighbours(_metadata, t->tin.va, len, &t->tin);
+	scan_neighbours(_metadata, &t->tin);
 	ASSERT_EQ(theory_expect(&t->tin, &t->exp), 0);
 	EXPECT_TRUE(theory_aligned(&t->tin))
 		TH_LOG("%s: VA %p is not congruent to PA %#llx modulo the %#llx asked", what, t->p,
