@@ -6,48 +6,20 @@
 #ifndef _BENCH_MMIO_H
 #define _BENCH_MMIO_H
 
-#include <linux/kconfig.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/percpu.h>
-#include <linux/pgtable.h>
+#include <linux/preempt.h>
 #include <linux/rwsem.h>
+#include <linux/smp.h>
 
-#include "conftest.h"
+#include "compat.h"
 #include "bench_mmio_uapi.h"
 
-#ifndef PMD_ORDER
-#define PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)
-#endif
-#ifndef PUD_ORDER
-#define PUD_ORDER	(PUD_SHIFT - PAGE_SHIFT)
-#endif
-
-/* ->huge_fault exists, with one of its two prototypes. */
-#if defined(HAVE_HUGE_FAULT_PE_SIZE) || defined(HAVE_HUGE_FAULT_ORDER)
-#define BENCH_MMIO_HUGE_FAULT		1
-#else
-#define BENCH_MMIO_HUGE_FAULT		0
-#endif
-
-/* vmf_insert_pfn_pmd() is declared and built into this kernel. */
-#if IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) && \
-	(defined(HAVE_VMF_INSERT_PFN_PMD_PFN_T) || \
-	 defined(HAVE_VMF_INSERT_PFN_PMD_PFN))
-#define BENCH_MMIO_INSERT_PMD		1
-#else
-#define BENCH_MMIO_INSERT_PMD		0
-#endif
-
-/* vmf_insert_pfn_pud() is declared and built into this kernel. */
-#if IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) && \
-	IS_ENABLED(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) && \
-	(defined(HAVE_VMF_INSERT_PFN_PUD_PFN_T) || \
-	 defined(HAVE_VMF_INSERT_PFN_PUD_PFN))
-#define BENCH_MMIO_INSERT_PUD		1
-#else
-#define BENCH_MMIO_INSERT_PUD		0
-#endif
+/*
+ * File offset of the statistics mapping (DOC: the statistics mapping):
+ * constant, and far above any backing, which claiming refuses to reach.
+ */
+#define BENCH_MMIO_STATS_OFFSET		(1ULL << 46)
 
 /**
  * struct bench_mmio_dev - the backing and its access state
@@ -78,26 +50,6 @@ struct bench_mmio_dev {
 	struct inode *inode;
 };
 
-/**
- * struct bench_mmio_pcpu_stats - one CPU's share of struct bench_mmio_stats
- * @faults: faults that inserted an entry, by level.
- * @fallbacks: huge faults declined at a level the strategy wanted.
- * @pages: 4K pages made present.
- * @sigbus: faults answered with SIGBUS.
- * @zaps: BENCH_MMIO_ZAP and _REVOKE calls.
- * @mmaps: successful mmap() calls.
- * @insert_errors: faults whose insertion failed.
- */
-struct bench_mmio_pcpu_stats {
-	u64 faults[BENCH_MMIO_NR_LEVELS];
-	u64 fallbacks[BENCH_MMIO_NR_LEVELS];
-	u64 pages;
-	u64 sigbus;
-	u64 zaps;
-	u64 mmaps;
-	u64 insert_errors;
-};
-
 struct bench_mmio_strategy;
 
 /**
@@ -109,9 +61,12 @@ struct bench_mmio_strategy;
  * @strategy_id: enum bench_mmio_strategy_id of @strategy.
  * @align: enum bench_mmio_align; protected by @lock.
  * @cache: enum bench_mmio_cache; protected by @lock.
- * @nr_vmas: live VMAs made from this file.  Goes from zero to one only in
- *	->mmap under @lock; ->open (fork, split) only copies a live VMA.
- * @stats: per-CPU statistics.
+ * @nr_vmas: live VMAs of the backing made from this file (the statistics
+ *	mapping not included).  Goes from zero to one only in ->mmap under
+ *	@lock; ->open (fork, split) only copies a live VMA.
+ * @stats: the statistics, one slot per possible CPU (vmalloc_user(), so
+ *	that they can be mapped into user space); a CPU writes only its slot.
+ * @stats_size: bytes of @stats, nr_cpu_ids slots rounded up to PAGE_SIZE.
  *
  * A VMA holds a reference to its file, so this outlives every mapping that
  * points at it through vm_private_data.
@@ -124,40 +79,61 @@ struct bench_mmio_file {
 	unsigned int align;
 	unsigned int cache;
 	atomic_t nr_vmas;
-	struct bench_mmio_pcpu_stats __percpu *stats;
+	struct bench_mmio_stats *stats;
+	size_t stats_size;
 };
 
 /**
  * struct bench_mmio_strategy - how a mapping is populated
- * @name: the name used by the strategy= module parameter.
- * @max_level: the largest BENCH_MMIO_LEVEL_* the strategy inserts.  The core
- *	gives VMAs of a strategy whose @max_level is BENCH_MMIO_LEVEL_PTE
- *	vm_ops without ->huge_fault.
  * @mmap: optional; called at the end of ->mmap, once the VMA is set up
  *	(flags, vm_page_prot, vm_private_data, vm_ops).  Runs under the mmap
  *	write lock.
  * @fault: handles a fault at @level: ->fault calls it with
- *	BENCH_MMIO_LEVEL_PTE, ->huge_fault with the PMD or PUD level.  Runs
- *	under the mmap read lock or the per-VMA lock.  Returns a vm_fault_t
- *	(VM_FAULT_FALLBACK to decline a huge level).
+ *	BENCH_MMIO_LEVEL_PTE, ->huge_fault with the PMD or PUD level, never
+ *	above the strategy's level.  Runs under the mmap read lock or the
+ *	per-VMA lock.  Returns a vm_fault_t (VM_FAULT_FALLBACK to decline a
+ *	huge level).
+ *
+ * The strategy's name and largest level are its line of
+ * BENCH_MMIO_STRATEGIES(); the ops are bench_mmio_strategy_<name>, defined
+ * in strategy_<name>.c.  The core gives VMAs of a strategy whose level is
+ * BENCH_MMIO_LEVEL_PTE vm_ops without ->huge_fault.
  */
 struct bench_mmio_strategy {
-	const char *name;
-	enum bench_mmio_level max_level;
 	int (*mmap)(struct bench_mmio_file *bf, struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct vm_fault *vmf, enum bench_mmio_level level);
 };
 
-extern const struct bench_mmio_strategy bench_mmio_strategy_remap;
-extern const struct bench_mmio_strategy bench_mmio_strategy_pte;
-extern const struct bench_mmio_strategy bench_mmio_strategy_bulk;
-extern const struct bench_mmio_strategy bench_mmio_strategy_pmd;
-extern const struct bench_mmio_strategy bench_mmio_strategy_pud;
+#define BENCH_MMIO_X_EXTERN(id, name, level, populate) \
+	extern const struct bench_mmio_strategy bench_mmio_strategy_##name;
+BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_EXTERN)
 
 vm_fault_t bench_mmio_insert(struct vm_fault *vmf, enum bench_mmio_level level);
 
-/* Count @n into this CPU's @field of @bf's statistics. */
-#define bench_mmio_count(bf, field, n)	this_cpu_add((bf)->stats->field, (n))
+int bench_mmio_backing_claim(struct bench_mmio_dev *bm);
+void bench_mmio_backing_release(struct bench_mmio_dev *bm);
+
+/**
+ * bench_mmio_count() - add to a counter of a file's statistics
+ * @bf: the file.
+ * @field: a member of struct bench_mmio_stats, e.g. faults[level].
+ * @n: what to add.
+ *
+ * Adds to the current CPU's slot, with preemption disabled so that the slot
+ * stays this CPU's: the only writer of a slot is its CPU, and nothing counts
+ * from interrupt context, so a plain read-modify-write is enough.
+ * WRITE_ONCE() because user space reads the slot concurrently through the
+ * statistics mapping.
+ */
+#define bench_mmio_count(bf, field, n)					\
+	do {								\
+		struct bench_mmio_stats *__slot;			\
+									\
+		preempt_disable();					\
+		__slot = &(bf)->stats[smp_processor_id()];		\
+		WRITE_ONCE(__slot->field, __slot->field + (n));		\
+		preempt_enable();					\
+	} while (0)
 
 /**
  * bench_mmio_pfn() - the pfn mapped at @addr of @vma

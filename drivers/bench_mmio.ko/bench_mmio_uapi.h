@@ -16,7 +16,8 @@
  * the backing.  Statistics are per open file.
  *
  * Errors (misuse never WARNs):
- *   mmap  EINVAL     MAP_PRIVATE (a fault-based pfnmap cannot COW), the
+ *   mmap  EINVAL     a copy-on-write mapping (MAP_PRIVATE of a file open for
+ *                    writing: a fault-based pfnmap cannot COW), the
  *                    offset/length reaches past the backing, or a
  *                    statistics mapping of the wrong size
  *         EACCES     a writable statistics mapping
@@ -28,7 +29,8 @@
  *   load  ENODEV     no backing (no bar=/phys= and no ivshmem device), no
  *                    such PCI device, or a BAR that is not assigned
  *         EINVAL     a malformed parameter, phys= over System RAM, a BAR
- *                    that is not a prefetchable memory BAR
+ *                    that is not a prefetchable memory BAR, a backing that
+ *                    reaches the statistics mapping's offset
  *         EBUSY      the region is claimed by another driver
  *   A mapping keeps the module loaded (rmmod fails with EBUSY/EWOULDBLOCK).
  *   Faults on a revoked device (BENCH_MMIO_REVOKE) get SIGBUS.
@@ -213,7 +215,7 @@ enum bench_mmio_level {
  * @pmd_shift: out: PMD_SHIFT.
  * @pud_shift: out: PUD_SHIFT.
  * @stats_offset: out: mmap offset of this file's statistics mapping
- *	(struct bench_mmio_stats_page); 0 without BENCH_MMIO_FEAT_STATS_PAGE.
+ *	(@stats_slots struct bench_mmio_stats, see "the statistics mapping"); 0 without BENCH_MMIO_FEAT_STATS_PAGE.
  * @stats_size: out: bytes to map there (a multiple of the page size).
  * @stats_slots: out: struct bench_mmio_stats slots in that mapping.
  * @reserved: out: zero.

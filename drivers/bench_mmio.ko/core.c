@@ -5,12 +5,11 @@
  * that fault latency, TLB reach and zap cost can be measured per technique
  * and per kernel.
  *
- * The backing is a prefetchable PCI memory BAR (bar=DDDD:BB:DD.F/N), a
- * physical range outside System RAM (phys=ADDR size=SIZE), or by default
- * BAR 2 of the first ivshmem device.  /dev/bench_mmio is mapped with
- * mmap(MAP_SHARED); the file offset is the offset in the backing.  Each open
- * file has its own strategy, alignment policy, cache mode and statistics
- * (bench_mmio_uapi.h).
+ * The backing (backing.c) is a PCI BAR or a physical range outside System
+ * RAM.  /dev/bench_mmio is mapped with mmap(MAP_SHARED); the file offset is
+ * the offset in the backing.  Each open file has its own strategy, alignment
+ * policy, cache mode and statistics (bench_mmio_uapi.h), and the statistics
+ * can be mapped read-only at a file offset above the backing.
  *
  * The strategies retrace how vfio-pci maps a BAR:
  *  - remap: io_remap_pfn_range() of the whole VMA in ->mmap.  Everything is
@@ -26,11 +25,12 @@
  *    these strategies get one PTE per ->fault, and GET_INFO's max_level says
  *    so.
  *
- * The core owns everything that depends on the kernel version (conftest.h):
- * the ->huge_fault prototype, vm_flags_set(), the insert helpers and the
- * default get_unmapped_area().  A strategy (strategy_*.c) only decides what
- * to insert at which level, through bench_mmio_insert(), which checks the
- * alignment and the revocation the way vfio-pci's fault handler does.
+ * What depends on the kernel version is in compat.h.  The strategies are
+ * the lines of BENCH_MMIO_STRATEGIES() in the uapi header: the table below,
+ * their names and their levels expand it.  A strategy (strategy_<name>.c)
+ * only decides what to insert at which level, through bench_mmio_insert(),
+ * which checks the alignment and the revocation the way vfio-pci's fault
+ * handler does.
  *
  * Locking: the device's rw_semaphore is taken for read around every
  * insertion and for write by REVOKE and RESTORE, so that no fault can insert
@@ -41,8 +41,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/build_bug.h>
+#include <linux/cpumask.h>
 #include <linux/fs.h>
-#include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -52,11 +53,10 @@
 #include <linux/mount.h>
 #include <linux/pci.h>
 #include <linux/pseudo_fs.h>
-#include <linux/sched.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #ifdef CONFIG_X86
 #include <asm/cpufeature.h>
 #include <asm/memtype.h>
@@ -64,46 +64,26 @@
 
 #include "bench_mmio.h"
 
-#if defined(HAVE_VMF_INSERT_PFN_PMD_PFN_T) || \
-	defined(HAVE_VMF_INSERT_PFN_PUD_PFN_T)
-#include <linux/pfn_t.h>
-#endif
-
-#define BENCH_MMIO_IVSHMEM_DEVICE	0x1110
-#define BENCH_MMIO_IVSHMEM_BAR		2
-
-#if defined(HAVE_MM_GET_UNMAPPED_AREA) || \
-	defined(HAVE_MM_STRUCT_GET_UNMAPPED_AREA)
-#define BENCH_MMIO_GET_UNMAPPED_AREA	1
-#else
-#define BENCH_MMIO_GET_UNMAPPED_AREA	0
-#endif
-
-/*
- * The strategy table.  A strategy whose insert helper this kernel lacks is
- * compiled out: SET_STRATEGY answers EOPNOTSUPP for it.
- */
+/* The strategies, their names and their largest levels, by id. */
+#define BENCH_MMIO_X_OPS(id, name, level, populate) \
+	[BENCH_MMIO_STRATEGY_##id] = &bench_mmio_strategy_##name,
 static const struct bench_mmio_strategy *const
 bench_mmio_strategies[BENCH_MMIO_NR_STRATEGIES] = {
-	[BENCH_MMIO_STRATEGY_REMAP] = &bench_mmio_strategy_remap,
-	[BENCH_MMIO_STRATEGY_PTE] = &bench_mmio_strategy_pte,
-	[BENCH_MMIO_STRATEGY_BULK] = &bench_mmio_strategy_bulk,
-#if BENCH_MMIO_INSERT_PMD
-	[BENCH_MMIO_STRATEGY_PMD] = &bench_mmio_strategy_pmd,
-#endif
-#if BENCH_MMIO_INSERT_PUD
-	[BENCH_MMIO_STRATEGY_PUD] = &bench_mmio_strategy_pud,
-#endif
+	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_OPS)
 };
 
-/* Names of every strategy, compiled in or not, for strategy=. */
 static const char *const bench_mmio_strategy_names[BENCH_MMIO_NR_STRATEGIES] = {
-	[BENCH_MMIO_STRATEGY_REMAP] = "remap",
-	[BENCH_MMIO_STRATEGY_PTE] = "pte",
-	[BENCH_MMIO_STRATEGY_BULK] = "bulk",
-	[BENCH_MMIO_STRATEGY_PMD] = "pmd",
-	[BENCH_MMIO_STRATEGY_PUD] = "pud",
+	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_NAME)
 };
+
+static const enum bench_mmio_level
+bench_mmio_strategy_levels[BENCH_MMIO_NR_STRATEGIES] = {
+	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_LEVEL)
+};
+
+/* " remap pte ...": the names as one string literal, for messages. */
+#define BENCH_MMIO_X_LIST(id, name, level, populate)	" " #name
+#define BENCH_MMIO_STRATEGY_LIST	BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_LIST)
 
 static struct bench_mmio_dev bench_mmio;
 
@@ -117,13 +97,9 @@ static int bench_mmio_strategy_set(const char *val,
 	int id = sysfs_match_string(bench_mmio_strategy_names, val);
 
 	if (id < 0) {
-		pr_err("strategy=%s: unknown (remap, pte, bulk, pmd or pud)\n",
-		       val);
+		pr_err("strategy=%s: unknown, expected one of:"
+		       BENCH_MMIO_STRATEGY_LIST "\n", val);
 		return -EINVAL;
-	}
-	if (!bench_mmio_strategies[id]) {
-		pr_err("strategy=%s: not available on this kernel\n", val);
-		return -EOPNOTSUPP;
 	}
 	*(unsigned int *)kp->arg = id;
 	return 0;
@@ -143,21 +119,7 @@ static const struct kernel_param_ops bench_mmio_strategy_ops = {
 module_param_cb(strategy, &bench_mmio_strategy_ops,
 		&bench_mmio_default_strategy, 0444);
 MODULE_PARM_DESC(strategy,
-		 "default strategy of a new file: remap, pte, bulk, pmd or pud (default pud)");
-
-static char *bench_mmio_bar_param;
-module_param_named(bar, bench_mmio_bar_param, charp, 0444);
-MODULE_PARM_DESC(bar,
-		 "backing: a prefetchable memory BAR, DDDD:BB:DD.F/N (default: BAR 2 of the first ivshmem device)");
-
-static unsigned long long bench_mmio_phys_param;
-module_param_named(phys, bench_mmio_phys_param, ullong, 0444);
-MODULE_PARM_DESC(phys,
-		 "backing: physical address of a range outside System RAM (with size=)");
-
-static unsigned long long bench_mmio_size_param;
-module_param_named(size, bench_mmio_size_param, ullong, 0444);
-MODULE_PARM_DESC(size, "bytes of the phys= range, page aligned");
+		 "default strategy of a new file, one of:" BENCH_MMIO_STRATEGY_LIST " (default pud)");
 
 /* What this kernel, this build and this CPU can do. */
 
@@ -219,14 +181,13 @@ static bool bench_mmio_can_insert(enum bench_mmio_level level)
 }
 
 /*
- * The largest level that @strategy can deliver here, given aligned
- * addresses and pfns: its own maximum, lowered to what the core mm, the
+ * The largest level that strategy @id can deliver here, given aligned
+ * addresses and pfns: its own level, lowered to what the core mm, the
  * insert helpers and the CPU allow.
  */
-static enum bench_mmio_level
-bench_mmio_max_level(const struct bench_mmio_strategy *strategy)
+static enum bench_mmio_level bench_mmio_max_level(unsigned int id)
 {
-	enum bench_mmio_level level = strategy->max_level;
+	enum bench_mmio_level level = bench_mmio_strategy_levels[id];
 
 	while (level > BENCH_MMIO_LEVEL_PTE &&
 	       !(bench_mmio_core_faults(level) && bench_mmio_can_insert(level) &&
@@ -260,31 +221,29 @@ static u64 bench_mmio_caps(void)
 	return caps;
 }
 
+/* What conftest.sh found and this build compiled in. */
+static u64 bench_mmio_features(void)
+{
+	u64 features = BENCH_MMIO_FEAT_MAY_SPLIT | BENCH_MMIO_FEAT_STATS_PAGE;
+
+	if (BENCH_MMIO_HUGE_FAULT)
+		features |= BENCH_MMIO_FEAT_HUGE_FAULT;
+	if (BENCH_MMIO_GET_UNMAPPED_AREA)
+		features |= BENCH_MMIO_FEAT_GET_UNMAPPED_AREA;
+	if (BENCH_MMIO_VMA_START_WRITE)
+		features |= BENCH_MMIO_FEAT_VMA_START_WRITE;
+	if (BENCH_MMIO_VM_FLAGS_SET)
+		features |= BENCH_MMIO_FEAT_VM_FLAGS_SET;
+	return features;
+}
+
+/* The largest level of @bf's strategy; stable while @bf has mappings. */
+static enum bench_mmio_level bench_mmio_file_level(struct bench_mmio_file *bf)
+{
+	return bench_mmio_strategy_levels[bf->strategy_id];
+}
+
 /* Insertion, for the strategies. */
-
-#if BENCH_MMIO_INSERT_PMD
-static vm_fault_t bench_mmio_insert_pmd(struct vm_fault *vmf,
-					unsigned long pfn, bool write)
-{
-#ifdef HAVE_VMF_INSERT_PFN_PMD_PFN_T
-	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
-#else
-	return vmf_insert_pfn_pmd(vmf, pfn, write);
-#endif
-}
-#endif
-
-#if BENCH_MMIO_INSERT_PUD
-static vm_fault_t bench_mmio_insert_pud(struct vm_fault *vmf,
-					unsigned long pfn, bool write)
-{
-#ifdef HAVE_VMF_INSERT_PFN_PUD_PFN_T
-	return vmf_insert_pfn_pud(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
-#else
-	return vmf_insert_pfn_pud(vmf, pfn, write);
-#endif
-}
-#endif
 
 /**
  * bench_mmio_insert() - map the faulting address with one entry of a level
@@ -327,16 +286,12 @@ vm_fault_t bench_mmio_insert(struct vm_fault *vmf, enum bench_mmio_level level)
 		return VM_FAULT_SIGBUS;
 	}
 	switch (level) {
-#if BENCH_MMIO_INSERT_PMD
 	case BENCH_MMIO_LEVEL_PMD:
-		ret = bench_mmio_insert_pmd(vmf, pfn, write);
+		ret = bench_mmio_vmf_insert_pmd(vmf, pfn, write);
 		break;
-#endif
-#if BENCH_MMIO_INSERT_PUD
 	case BENCH_MMIO_LEVEL_PUD:
-		ret = bench_mmio_insert_pud(vmf, pfn, write);
+		ret = bench_mmio_vmf_insert_pud(vmf, pfn, write);
 		break;
-#endif
 	default:
 		ret = vmf_insert_pfn(vma, addr, pfn);
 		break;
@@ -390,52 +345,29 @@ static vm_fault_t bench_mmio_vm_fault(struct vm_fault *vmf)
 	return bf->strategy->fault(vmf, BENCH_MMIO_LEVEL_PTE);
 }
 
-#if BENCH_MMIO_HUGE_FAULT
-static vm_fault_t bench_mmio_huge_fault(struct vm_fault *vmf,
-					enum bench_mmio_level level)
-{
-	struct bench_mmio_file *bf = vmf->vma->vm_private_data;
-
-	return bf->strategy->fault(vmf, level);
-}
-
 /**
  * bench_mmio_vm_huge_fault() - ->huge_fault: the PMD and PUD levels
  * @vmf: the fault.
- * @pe_size: the entry size the core mm asks for (kernels up to 6.5; 6.6+
- *	pass an order instead).
+ * @arg: the entry size the core mm asks for (compat.h decodes it).
  *
- * Only VMAs of the pmd and pud strategies have this method.  The core mm
- * asks for a PUD first, then a PMD, then calls ->fault.
+ * Only VMAs of strategies whose level is above BENCH_MMIO_LEVEL_PTE have
+ * this method.  The core mm asks for a PUD first, then a PMD, then calls
+ * ->fault.
  *
- * Return: the strategy's answer at that level; VM_FAULT_FALLBACK for any
- * other size.
+ * Return: the strategy's answer at that level; VM_FAULT_FALLBACK, without
+ * counting a fallback, for a level above the strategy's (the pmd strategy
+ * never wanted a PUD) or a size the module does not insert.
  */
-#ifdef HAVE_HUGE_FAULT_PE_SIZE
-static vm_fault_t bench_mmio_vm_huge_fault(struct vm_fault *vmf,
-					   enum page_entry_size pe_size)
+static vm_fault_t __maybe_unused
+bench_mmio_vm_huge_fault(struct vm_fault *vmf, bench_mmio_huge_fault_arg arg)
 {
-	switch (pe_size) {
-	case PE_SIZE_PMD:
-		return bench_mmio_huge_fault(vmf, BENCH_MMIO_LEVEL_PMD);
-	case PE_SIZE_PUD:
-		return bench_mmio_huge_fault(vmf, BENCH_MMIO_LEVEL_PUD);
-	default:
+	struct bench_mmio_file *bf = vmf->vma->vm_private_data;
+	enum bench_mmio_level level = bench_mmio_huge_fault_level(arg);
+
+	if (level > bench_mmio_file_level(bf))
 		return VM_FAULT_FALLBACK;
-	}
+	return bf->strategy->fault(vmf, level);
 }
-#else
-static vm_fault_t bench_mmio_vm_huge_fault(struct vm_fault *vmf,
-					   unsigned int order)
-{
-	if (order == PMD_ORDER)
-		return bench_mmio_huge_fault(vmf, BENCH_MMIO_LEVEL_PMD);
-	if (order == PUD_ORDER)
-		return bench_mmio_huge_fault(vmf, BENCH_MMIO_LEVEL_PUD);
-	return VM_FAULT_FALLBACK;
-}
-#endif
-#endif /* BENCH_MMIO_HUGE_FAULT */
 
 /**
  * bench_mmio_vm_may_split() - ->may_split: no PUD entry across a VMA split
@@ -460,14 +392,12 @@ static int bench_mmio_vm_may_split(struct vm_area_struct *vma,
 	struct bench_mmio_file *bf = vma->vm_private_data;
 	unsigned long start = ALIGN_DOWN(addr, PUD_SIZE);
 
-	if (bf->strategy->max_level < BENCH_MMIO_LEVEL_PUD ||
+	if (bench_mmio_file_level(bf) < BENCH_MMIO_LEVEL_PUD ||
 	    IS_ALIGNED(addr, PUD_SIZE) || start < vma->vm_start ||
 	    start + PUD_SIZE > vma->vm_end)
 		return 0;
-#ifdef HAVE_VMA_START_WRITE
-	vma_start_write(vma);
-#endif
-	zap_vma_ptes(vma, start, PUD_SIZE);
+	bench_mmio_vma_start_write(vma);
+	bench_mmio_zap_vma(vma, start, PUD_SIZE);
 	return 0;
 }
 
@@ -483,9 +413,32 @@ static const struct vm_operations_struct bench_mmio_huge_vm_ops = {
 	.close = bench_mmio_vm_close,
 	.may_split = bench_mmio_vm_may_split,
 	.fault = bench_mmio_vm_fault,
-#if BENCH_MMIO_HUGE_FAULT
-	.huge_fault = bench_mmio_vm_huge_fault,
-#endif
+	.huge_fault = BENCH_MMIO_HUGE_FAULT_OP(bench_mmio_vm_huge_fault),
+};
+
+/*
+ * The statistics mapping.  Its pages are ordinary (vmalloc) pages, handed to
+ * the core by ->fault, so that it refaults after fork and needs no
+ * VM_PFNMAP; it has no ->open/->close because it is not a mapping of the
+ * backing and must not count as one.
+ */
+static vm_fault_t bench_mmio_stats_fault(struct vm_fault *vmf)
+{
+	struct bench_mmio_file *bf = vmf->vma->vm_private_data;
+	unsigned long first = BENCH_MMIO_STATS_OFFSET >> PAGE_SHIFT;
+	unsigned long index = vmf->pgoff - first;
+	struct page *page;
+
+	if (vmf->pgoff < first || index >= bf->stats_size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	page = vmalloc_to_page((void *)bf->stats + (index << PAGE_SHIFT));
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct bench_mmio_stats_vm_ops = {
+	.fault = bench_mmio_stats_fault,
 };
 
 /* file_operations */
@@ -497,7 +450,9 @@ static int bench_mmio_open(struct inode *inode, struct file *file)
 	bf = kzalloc(sizeof(*bf), GFP_KERNEL);
 	if (!bf)
 		return -ENOMEM;
-	bf->stats = alloc_percpu(struct bench_mmio_pcpu_stats);
+	/* Slots are indexed by CPU id, and every id is below nr_cpu_ids. */
+	bf->stats_size = PAGE_ALIGN(nr_cpu_ids * sizeof(*bf->stats));
+	bf->stats = vmalloc_user(bf->stats_size);
 	if (!bf->stats) {
 		kfree(bf);
 		return -ENOMEM;
@@ -521,33 +476,42 @@ static int bench_mmio_release(struct inode *inode, struct file *file)
 	struct bench_mmio_file *bf = file->private_data;
 
 	mutex_destroy(&bf->lock);
-	free_percpu(bf->stats);
+	vfree(bf->stats);
 	kfree(bf);
 	return 0;
 }
 
-static void bench_mmio_vm_flags_set(struct vm_area_struct *vma,
-				    vm_flags_t flags)
+/*
+ * ->mmap of the statistics: read-only for good (no VM_MAYWRITE, so that
+ * mprotect() cannot add PROT_WRITE), of exactly info.stats_size bytes.
+ */
+static int bench_mmio_stats_mmap(struct bench_mmio_file *bf,
+				 struct vm_area_struct *vma)
 {
-#ifdef HAVE_VM_FLAGS_SET
-	vm_flags_set(vma, flags);
-#else
-	vma->vm_flags |= flags;
-#endif
+	if (vma->vm_end - vma->vm_start != bf->stats_size)
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE)
+		return -EACCES;
+	bench_mmio_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYWRITE);
+	vma->vm_private_data = bf;
+	vma->vm_ops = &bench_mmio_stats_vm_ops;
+	return 0;
 }
 
 /**
- * bench_mmio_mmap() - ->mmap: set up a mapping of the backing
+ * bench_mmio_mmap() - ->mmap: set up a mapping of the backing or statistics
  * @file: an open file of /dev/bench_mmio.
- * @vma: the new VMA; vm_pgoff is the page offset in the backing.
+ * @vma: the new VMA; vm_pgoff is the page offset in the backing, or
+ *	BENCH_MMIO_STATS_OFFSET's for the statistics mapping.
  *
  * Makes @vma a VM_PFNMAP mapping with the file's cache mode and strategy.
  * Nothing is populated, except by the remap strategy.  The VMA counts into
- * @file's statistics and live mappings.
+ * @file's statistics and live mappings; the statistics mapping does not.
  *
- * Return: 0, -EINVAL for a private (copy-on-write) mapping, which a
- * fault-time pfnmap cannot honour, or for a range past the end of the
- * backing, or the strategy's error.
+ * Return: 0; -EINVAL for a private (copy-on-write) mapping, which a
+ * fault-time pfnmap cannot honour, for a range past the end of the backing,
+ * or for a statistics mapping of the wrong size; -EACCES for a writable
+ * statistics mapping; or the strategy's error.
  */
 static int bench_mmio_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -556,8 +520,10 @@ static int bench_mmio_mmap(struct file *file, struct vm_area_struct *vma)
 	const struct bench_mmio_strategy *strategy;
 	int ret = 0;
 
-	if (is_cow_mapping(vma->vm_flags))
+	if (bench_mmio_vma_is_cow(vma))
 		return -EINVAL;
+	if (((u64)vma->vm_pgoff << PAGE_SHIFT) == BENCH_MMIO_STATS_OFFSET)
+		return bench_mmio_stats_mmap(bf, vma);
 	if (vma->vm_pgoff >= backing_pages ||
 	    vma_pages(vma) > backing_pages - vma->vm_pgoff)
 		return -EINVAL;
@@ -573,10 +539,10 @@ static int bench_mmio_mmap(struct file *file, struct vm_area_struct *vma)
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	else
 		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-	bench_mmio_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
-				VM_DONTDUMP);
+	bench_mmio_vm_flags_mod(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+				VM_DONTDUMP, 0);
 	vma->vm_private_data = bf;
-	vma->vm_ops = strategy->max_level > BENCH_MMIO_LEVEL_PTE ?
+	vma->vm_ops = bench_mmio_file_level(bf) > BENCH_MMIO_LEVEL_PTE ?
 		      &bench_mmio_huge_vm_ops : &bench_mmio_vm_ops;
 
 	if (strategy->mmap)
@@ -587,21 +553,6 @@ static int bench_mmio_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	mutex_unlock(&bf->lock);
 	return ret;
-}
-
-#if BENCH_MMIO_GET_UNMAPPED_AREA
-/* The address a driver without a get_unmapped_area hook would get. */
-static unsigned long bench_mmio_default_area(struct file *file,
-					     unsigned long addr,
-					     unsigned long len,
-					     unsigned long pgoff,
-					     unsigned long flags)
-{
-#ifdef HAVE_MM_GET_UNMAPPED_AREA
-	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
-#else
-	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
-#endif
 }
 
 /* The alignment @bf's policy asks for a mapping of @len bytes, or 0. */
@@ -621,7 +572,7 @@ static unsigned long bench_mmio_align_size(struct bench_mmio_file *bf,
 		 * deliver: a 6.1 and a 6.12 run then map the same addresses,
 		 * and only the kernel differs.
 		 */
-		for (level = bf->strategy->max_level;
+		for (level = bench_mmio_file_level(bf);
 		     level > BENCH_MMIO_LEVEL_PTE; level--) {
 			if ((PAGE_SIZE << bench_mmio_level_order(level)) <= len)
 				return PAGE_SIZE << bench_mmio_level_order(level);
@@ -645,21 +596,23 @@ static unsigned long bench_mmio_align_size(struct bench_mmio_file *bf,
  * the range, found the way thp_get_unmapped_area() does: ask the default for
  * @len plus the alignment and take the first suitable address in it.
  * MAP_FIXED, BENCH_MMIO_ALIGN_NONE, a mapping too small for AUTO to align,
- * or no room for the padding get the default.
+ * no room for the padding, and the statistics mapping get the default.
+ *
+ * Installed only when compat.h can reach the default (else SET_ALIGN is
+ * accepted but mappings get the default, and GET_INFO's features say so).
  *
  * Return: the address, or a negative errno from the default.
  */
-static unsigned long bench_mmio_get_unmapped_area(struct file *file,
-						  unsigned long addr,
-						  unsigned long len,
-						  unsigned long pgoff,
-						  unsigned long flags)
+static unsigned long __maybe_unused
+bench_mmio_get_unmapped_area(struct file *file, unsigned long addr,
+			     unsigned long len, unsigned long pgoff,
+			     unsigned long flags)
 {
 	struct bench_mmio_file *bf = file->private_data;
 	unsigned long align, ret;
 	u64 phys;
 
-	if (flags & MAP_FIXED)
+	if ((flags & MAP_FIXED) || (u64)pgoff << PAGE_SHIFT >= bf->dev->size)
 		return bench_mmio_default_area(file, addr, len, pgoff, flags);
 
 	mutex_lock(&bf->lock);
@@ -676,7 +629,6 @@ static unsigned long bench_mmio_get_unmapped_area(struct file *file,
 	phys = bf->dev->phys_base + ((u64)pgoff << PAGE_SHIFT);
 	return ret + ((phys - ret) & (align - 1));
 }
-#endif /* BENCH_MMIO_GET_UNMAPPED_AREA */
 
 /* ioctls */
 
@@ -689,6 +641,7 @@ static long bench_mmio_get_info(struct bench_mmio_file *bf,
 
 	memset(&info, 0, sizeof(info));
 	info.abi_version = BENCH_MMIO_ABI_VERSION;
+	info.nr_strategies = BENCH_MMIO_NR_STRATEGIES;
 	info.backing_kind = bm->kind;
 	info.phys_base = bm->phys_base;
 	info.size = bm->size;
@@ -701,12 +654,11 @@ static long bench_mmio_get_info(struct bench_mmio_file *bf,
 		info.pci_device = bm->pdev->device;
 	}
 	info.caps = bench_mmio_caps();
-	for (i = 0; i < BENCH_MMIO_NR_STRATEGIES; i++) {
-		if (!bench_mmio_strategies[i])
-			continue;
-		info.strategies |= 1ULL << i;
-		info.max_level[i] = bench_mmio_max_level(bench_mmio_strategies[i]);
-	}
+	info.features = bench_mmio_features();
+	/* Every strategy on every kernel: max_level says what it delivers. */
+	info.strategies = GENMASK_ULL(BENCH_MMIO_NR_STRATEGIES - 1, 0);
+	for (i = 0; i < BENCH_MMIO_NR_STRATEGIES; i++)
+		info.max_level[i] = bench_mmio_max_level(i);
 
 	mutex_lock(&bf->lock);
 	info.strategy = bf->strategy_id;
@@ -721,6 +673,9 @@ static long bench_mmio_get_info(struct bench_mmio_file *bf,
 	info.page_shift = PAGE_SHIFT;
 	info.pmd_shift = PMD_SHIFT;
 	info.pud_shift = PUD_SHIFT;
+	info.stats_offset = BENCH_MMIO_STATS_OFFSET;
+	info.stats_size = bf->stats_size;
+	info.stats_slots = nr_cpu_ids;
 
 	if (copy_to_user(uinfo, &info, sizeof(info)))
 		return -EFAULT;
@@ -729,8 +684,8 @@ static long bench_mmio_get_info(struct bench_mmio_file *bf,
 
 /*
  * BENCH_MMIO_SET_STRATEGY, _SET_ALIGN, _SET_CACHE.  Refused with EINVAL for
- * non-zero flags or an out-of-range value, EOPNOTSUPP for a strategy
- * compiled out of this build, and EBUSY while the file has mappings.
+ * non-zero flags or an out-of-range value, and EBUSY while the file has
+ * mappings of the backing (the statistics mapping does not count).
  */
 static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 			   struct bench_mmio_set __user *uset)
@@ -760,8 +715,6 @@ static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 	}
 	if (set.value >= nr)
 		return -EINVAL;
-	if (cmd == BENCH_MMIO_SET_STRATEGY && !bench_mmio_strategies[set.value])
-		return -EOPNOTSUPP;
 
 	mutex_lock(&bf->lock);
 	if (atomic_read(&bf->nr_vmas)) {
@@ -781,41 +734,39 @@ static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 	return 0;
 }
 
+/* Every member of struct bench_mmio_stats is a __u64 counter. */
+#define BENCH_MMIO_STATS_WORDS	(sizeof(struct bench_mmio_stats) / sizeof(u64))
+
+/* BENCH_MMIO_GET_STATS: the sum of the slots. */
 static long bench_mmio_get_stats(struct bench_mmio_file *bf,
 				 struct bench_mmio_stats __user *ustats)
 {
+	const u64 *slot = (const u64 *)bf->stats;
 	struct bench_mmio_stats stats;
-	unsigned int i;
-	int cpu;
+	u64 *sum = (u64 *)&stats;
+	unsigned int cpu, i;
 
 	memset(&stats, 0, sizeof(stats));
-	for_each_possible_cpu(cpu) {
-		struct bench_mmio_pcpu_stats *s = per_cpu_ptr(bf->stats, cpu);
-
-		for (i = 0; i < BENCH_MMIO_NR_LEVELS; i++) {
-			stats.faults[i] += s->faults[i];
-			stats.fallbacks[i] += s->fallbacks[i];
-		}
-		stats.pages += s->pages;
-		stats.sigbus += s->sigbus;
-		stats.zaps += s->zaps;
-		stats.mmaps += s->mmaps;
-		stats.insert_errors += s->insert_errors;
-	}
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++, slot += BENCH_MMIO_STATS_WORDS)
+		for (i = 0; i < BENCH_MMIO_STATS_WORDS; i++)
+			sum[i] += READ_ONCE(slot[i]);
 
 	if (copy_to_user(ustats, &stats, sizeof(stats)))
 		return -EFAULT;
 	return 0;
 }
 
-/* Counts made while the statistics are being reset may be lost. */
+/*
+ * BENCH_MMIO_RESET_STATS.  Word by word, so that a reader of the mapping
+ * never sees a torn counter; counts made meanwhile may be lost.
+ */
 static void bench_mmio_reset_stats(struct bench_mmio_file *bf)
 {
-	int cpu;
+	u64 *word = (u64 *)bf->stats;
+	size_t i;
 
-	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(bf->stats, cpu), 0,
-		       sizeof(struct bench_mmio_pcpu_stats));
+	for (i = 0; i < nr_cpu_ids * BENCH_MMIO_STATS_WORDS; i++)
+		WRITE_ONCE(word[i], 0);
 }
 
 /*
@@ -851,7 +802,8 @@ static long bench_mmio_zap(struct file *file,
 /*
  * BENCH_MMIO_REVOKE / BENCH_MMIO_RESTORE: vfio-pci's pattern around a reset.
  * Once the lock is held for write no fault is inserting; a revoke then zaps
- * every entry, and faults answer SIGBUS until the restore.
+ * every entry of the backing, and faults answer SIGBUS until the restore.
+ * Only [0, size): the statistics mapping, above it, stays.
  */
 static long bench_mmio_set_revoked(struct file *file, bool revoke)
 {
@@ -861,7 +813,7 @@ static long bench_mmio_set_revoked(struct file *file, bool revoke)
 	down_write(&bm->lock);
 	bm->revoked = revoke;
 	if (revoke)
-		unmap_mapping_range(file->f_mapping, 0, 0, 1);
+		unmap_mapping_range(file->f_mapping, 0, bm->size, 1);
 	up_write(&bm->lock);
 
 	if (revoke)
@@ -876,9 +828,8 @@ static long bench_mmio_set_revoked(struct file *file, bool revoke)
  * @arg: its argument, a user pointer or nothing.
  *
  * Return: 0 or a negative errno: -ENOTTY for an unknown command, -EFAULT
- * for a bad pointer, -EINVAL for a bad value or non-zero flags, -EOPNOTSUPP
- * for a strategy compiled out of this build, -EBUSY for a SET while the
- * file has mappings.
+ * for a bad pointer, -EINVAL for a bad value or non-zero flags, -EBUSY for
+ * a SET while the file has mappings of the backing.
  */
 static long bench_mmio_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
@@ -914,9 +865,8 @@ static const struct file_operations bench_mmio_fops = {
 	.open = bench_mmio_open,
 	.release = bench_mmio_release,
 	.mmap = bench_mmio_mmap,
-#if BENCH_MMIO_GET_UNMAPPED_AREA
-	.get_unmapped_area = bench_mmio_get_unmapped_area,
-#endif
+	.get_unmapped_area =
+		BENCH_MMIO_GET_UNMAPPED_AREA_OP(bench_mmio_get_unmapped_area),
 	.unlocked_ioctl = bench_mmio_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };
@@ -927,152 +877,6 @@ static struct miscdevice bench_mmio_misc = {
 	.fops = &bench_mmio_fops,
 	.mode = 0600,
 };
-
-/* The backing */
-
-static int bench_mmio_claim_bar(struct pci_dev *pdev, int bar)
-{
-	struct resource *res = &pdev->resource[bar];
-	unsigned long flags = pci_resource_flags(pdev, bar);
-	int ret;
-
-	if (!(flags & IORESOURCE_MEM) || !(flags & IORESOURCE_PREFETCH)) {
-		pr_err("%s BAR %d is not a prefetchable memory BAR\n",
-		       pci_name(pdev), bar);
-		return -EINVAL;
-	}
-	if (!pci_resource_len(pdev, bar) || (flags & IORESOURCE_UNSET)) {
-		pr_err("%s BAR %d is not assigned\n", pci_name(pdev), bar);
-		return -ENODEV;
-	}
-	if (!PAGE_ALIGNED(res->start) ||
-	    !PAGE_ALIGNED(pci_resource_len(pdev, bar))) {
-		pr_err("%s BAR %d %pR is not page aligned\n", pci_name(pdev),
-		       bar, res);
-		return -EINVAL;
-	}
-
-	ret = pci_enable_device_mem(pdev);
-	if (ret) {
-		pr_err("%s: cannot enable memory decoding: %d\n",
-		       pci_name(pdev), ret);
-		return ret;
-	}
-	if (pci_request_region(pdev, bar, KBUILD_MODNAME)) {
-		pr_err("%s BAR %d %pR is in use by another driver\n",
-		       pci_name(pdev), bar, res);
-		pci_disable_device(pdev);
-		return -EBUSY;
-	}
-
-	bench_mmio.kind = BENCH_MMIO_BACKING_PCI_BAR;
-	bench_mmio.pdev = pdev;
-	bench_mmio.bar = bar;
-	bench_mmio.phys_base = res->start;
-	bench_mmio.size = pci_resource_len(pdev, bar);
-	pr_info("backing: %s BAR %d %pR\n", pci_name(pdev), bar, res);
-	return 0;
-}
-
-static int bench_mmio_setup_bar(const char *spec)
-{
-	unsigned int domain, bus, slot, fn, bar;
-	struct pci_dev *pdev;
-	char extra;
-	int ret;
-
-	if (sscanf(spec, "%x:%x:%x.%x/%u%c", &domain, &bus, &slot, &fn, &bar,
-		   &extra) != 5 || bus > 0xff || slot > 0x1f || fn > 7 ||
-	    bar >= PCI_STD_NUM_BARS) {
-		pr_err("bar=%s: expected DDDD:BB:DD.F/N, e.g. bar=0000:00:04.0/2\n",
-		       spec);
-		return -EINVAL;
-	}
-	pdev = pci_get_domain_bus_and_slot(domain, bus, PCI_DEVFN(slot, fn));
-	if (!pdev) {
-		pr_err("bar=%s: no such PCI device\n", spec);
-		return -ENODEV;
-	}
-	ret = bench_mmio_claim_bar(pdev, bar);
-	if (ret)
-		pci_dev_put(pdev);
-	return ret;
-}
-
-static int bench_mmio_setup_ivshmem(void)
-{
-	struct pci_dev *pdev;
-	int ret;
-
-	pdev = pci_get_device(PCI_VENDOR_ID_REDHAT_QUMRANET,
-			      BENCH_MMIO_IVSHMEM_DEVICE, NULL);
-	if (!pdev) {
-		pr_err("no backing: name one with bar=DDDD:BB:DD.F/N (a prefetchable memory BAR) or phys=ADDR size=SIZE (a range outside System RAM); by default the first ivshmem device's BAR 2 is used, and there is none\n");
-		return -ENODEV;
-	}
-	ret = bench_mmio_claim_bar(pdev, BENCH_MMIO_IVSHMEM_BAR);
-	if (ret)
-		pci_dev_put(pdev);
-	return ret;
-}
-
-static int bench_mmio_setup_phys(u64 phys, u64 size)
-{
-	struct resource *res;
-
-	if (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
-	    phys + size < phys) {
-		pr_err("phys=%#llx size=%#llx: not a non-empty, page-aligned range below 2^64\n",
-		       phys, size);
-		return -EINVAL;
-	}
-	if (region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT) {
-		pr_err("phys=%#llx size=%#llx: overlaps System RAM\n", phys,
-		       size);
-		return -EINVAL;
-	}
-	res = request_mem_region(phys, size, KBUILD_MODNAME);
-	if (!res) {
-		pr_err("phys=%#llx size=%#llx: busy or outside the physical address space (see /proc/iomem)\n",
-		       phys, size);
-		return -EBUSY;
-	}
-
-	bench_mmio.kind = BENCH_MMIO_BACKING_PHYS;
-	bench_mmio.res = res;
-	bench_mmio.phys_base = phys;
-	bench_mmio.size = size;
-	pr_info("backing: %pR\n", res);
-	return 0;
-}
-
-static int bench_mmio_setup_backing(void)
-{
-	bool phys = bench_mmio_phys_param || bench_mmio_size_param;
-
-	if (bench_mmio_bar_param && phys) {
-		pr_err("name one backing: bar= or phys=/size=, not both\n");
-		return -EINVAL;
-	}
-	if (bench_mmio_bar_param)
-		return bench_mmio_setup_bar(bench_mmio_bar_param);
-	if (phys)
-		return bench_mmio_setup_phys(bench_mmio_phys_param,
-					     bench_mmio_size_param);
-	return bench_mmio_setup_ivshmem();
-}
-
-static void bench_mmio_release_backing(void)
-{
-	if (bench_mmio.pdev) {
-		pci_release_region(bench_mmio.pdev, bench_mmio.bar);
-		pci_disable_device(bench_mmio.pdev);
-		pci_dev_put(bench_mmio.pdev);
-	} else if (bench_mmio.res) {
-		release_mem_region(bench_mmio.phys_base, bench_mmio.size);
-	}
-}
 
 /* A pseudo filesystem for the device's private inode, as vfio has. */
 #define BENCH_MMIO_FS_MAGIC	0x626d6d69	/* "bmmi" */
@@ -1125,18 +929,15 @@ static int __init bench_mmio_init(void)
 {
 	int ret;
 
-	/* strategy= checked its own value; the default may be compiled out. */
-	if (!bench_mmio_strategies[bench_mmio_default_strategy]) {
-		pr_err("the default strategy %s is not available on this kernel: load with strategy=\n",
-		       bench_mmio_strategy_names[bench_mmio_default_strategy]);
-		return -EOPNOTSUPP;
-	}
+	BUILD_BUG_ON(BENCH_MMIO_NR_STRATEGIES > BENCH_MMIO_MAX_STRATEGIES);
+	/* One slot per cache line pair: no false sharing between CPUs. */
+	BUILD_BUG_ON(sizeof(struct bench_mmio_stats) != 256);
+	BUILD_BUG_ON(sizeof(struct bench_mmio_stats) % sizeof(u64));
 
 	init_rwsem(&bench_mmio.lock);
-	ret = bench_mmio_setup_backing();
+	ret = bench_mmio_backing_claim(&bench_mmio);
 	if (ret)
 		return ret;
-	bench_mmio.base_pfn = PHYS_PFN(bench_mmio.phys_base);
 
 	ret = bench_mmio_inode_new();
 	if (ret) {
@@ -1154,7 +955,7 @@ static int __init bench_mmio_init(void)
 err_inode:
 	bench_mmio_inode_put();
 err_backing:
-	bench_mmio_release_backing();
+	bench_mmio_backing_release(&bench_mmio);
 	return ret;
 }
 module_init(bench_mmio_init);
@@ -1163,7 +964,7 @@ static void __exit bench_mmio_exit(void)
 {
 	misc_deregister(&bench_mmio_misc);
 	bench_mmio_inode_put();
-	bench_mmio_release_backing();
+	bench_mmio_backing_release(&bench_mmio);
 }
 module_exit(bench_mmio_exit);
 

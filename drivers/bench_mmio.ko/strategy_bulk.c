@@ -59,7 +59,5 @@ out:
 }
 
 const struct bench_mmio_strategy bench_mmio_strategy_bulk = {
-	.name = "bulk",
-	.max_level = BENCH_MMIO_LEVEL_PTE,
 	.fault = bulk_fault,
 };

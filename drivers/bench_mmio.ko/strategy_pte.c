@@ -13,7 +13,5 @@ static vm_fault_t pte_fault(struct vm_fault *vmf, enum bench_mmio_level level)
 }
 
 const struct bench_mmio_strategy bench_mmio_strategy_pte = {
-	.name = "pte",
-	.max_level = BENCH_MMIO_LEVEL_PTE,
 	.fault = pte_fault,
 };

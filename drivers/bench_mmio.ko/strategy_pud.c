@@ -7,13 +7,6 @@
 
 #include "bench_mmio.h"
 
-static vm_fault_t pud_fault(struct vm_fault *vmf, enum bench_mmio_level level)
-{
-	return bench_mmio_insert(vmf, level);
-}
-
 const struct bench_mmio_strategy bench_mmio_strategy_pud = {
-	.name = "pud",
-	.max_level = BENCH_MMIO_LEVEL_PUD,
-	.fault = pud_fault,
+	.fault = bench_mmio_insert,
 };

@@ -36,8 +36,6 @@ static vm_fault_t remap_fault(struct vm_fault *vmf, enum bench_mmio_level level)
 }
 
 const struct bench_mmio_strategy bench_mmio_strategy_remap = {
-	.name = "remap",
-	.max_level = BENCH_MMIO_LEVEL_PTE,
 	.mmap = remap_mmap,
 	.fault = remap_fault,
 };
