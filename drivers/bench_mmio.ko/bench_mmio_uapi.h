@@ -215,7 +215,8 @@ enum bench_mmio_level {
  * @pmd_shift: out: PMD_SHIFT.
  * @pud_shift: out: PUD_SHIFT.
  * @stats_offset: out: mmap offset of this file's statistics mapping
- *	(@stats_slots struct bench_mmio_stats, see "the statistics mapping"); 0 without BENCH_MMIO_FEAT_STATS_PAGE.
+ *	(@stats_slots struct bench_mmio_stats, see "the statistics mapping");
+ *	0 without BENCH_MMIO_FEAT_STATS_PAGE.
  * @stats_size: out: bytes to map there (a multiple of the page size).
  * @stats_slots: out: struct bench_mmio_stats slots in that mapping.
  * @reserved: out: zero.
