@@ -204,24 +204,38 @@ static bool same_counts(const struct bench_mmio_stats *a, const struct bench_mmi
  * The model's counts, and the alignment the mapping asked for: either
  * differing is a mismatch, with theory_explain()'s words.
  */
+/*
+ * The model's verdict on a pfnmap run: fills exp and got; true (with why)
+ * when the counts differ or the mapping did not get the alignment it asked
+ * for.  -1: no model for the strategy.
+ */
+static int model_verdict(const struct fault_run *r, const struct thp_state *thp,
+			 const struct common_params *p, struct theory_out *exp,
+			 struct theory_out *got, char *why, size_t len)
+{
+	if (theory_expect(&r->tin, exp)) {
+		snprintf(why, len, "no model for this strategy");
+		return -1;
+	}
+	measured_out(&r->reps[0].timed.c.st, got);
+	if (!memcmp(exp->faults, got->faults, sizeof(exp->faults)) &&
+	    exp->fallback == got->fallback && exp->pages == got->pages && theory_aligned(&r->tin))
+		return 0;
+	theory_explain(&r->tin, exp, got, thp->enabled, align_names[p->align], why, len);
+	return 1;
+}
+
 static json_t *check_json(const struct fault_run *r, const struct thp_state *thp,
 			  const struct common_params *p)
 {
 	struct theory_out exp, got;
 	char why[1024];
-	bool mismatch;
+	int mismatch = model_verdict(r, thp, p, &exp, &got, why, sizeof(why));
 	json_t *c;
 
-	if (theory_expect(&r->tin, &exp))
+	if (mismatch < 0)
 		return json_pack("{ss so so ss}", "status", "mismatch", "expected", json_null(),
-				 "measured", json_null(), "explanation", "no model for this strategy");
-	measured_out(&r->reps[0].timed.c.st, &got);
-	mismatch = memcmp(exp.faults, got.faults, sizeof(exp.faults)) ||
-		   exp.fallback != got.fallback || exp.pages != got.pages ||
-		   !theory_aligned(&r->tin);
-	if (mismatch)
-		theory_explain(&r->tin, &exp, &got, thp->enabled, align_names[p->align],
-			       why, sizeof(why));
+				 "measured", json_null(), "explanation", why);
 	c = json_pack("{ss so so}", "status", mismatch ? "mismatch" : "ok",
 		      "expected", counts_json(&exp), "measured", counts_json(&got));
 	json_object_set_new(c, "explanation", mismatch ? json_string(why) : json_null());
@@ -423,18 +437,8 @@ static bool run_mismatch(const struct fault_run *r, const struct thp_state *thp,
 {
 	struct theory_out exp, got;
 
-	if (r->t->kind == TARGET_PFNMAP) {
-		if (theory_expect(&r->tin, &exp)) {
-			snprintf(why, len, "no model for this strategy");
-			return true;
-		}
-		measured_out(&r->reps[0].timed.c.st, &got);
-		if (!memcmp(exp.faults, got.faults, sizeof(exp.faults)) && exp.fallback == got.fallback &&
-		    exp.pages == got.pages && theory_aligned(&r->tin))
-			return false;
-		theory_explain(&r->tin, &exp, &got, thp->enabled, align_names[p->align], why, len);
-		return true;
-	}
+	if (r->t->kind == TARGET_PFNMAP)
+		return model_verdict(r, thp, p, &exp, &got, why, len) != 0;
 	if (!r->write || !r->reps[0].timed.ps.known)
 		return false;
 	snprintf(why, len, "ru_minflt %llu, expected %llu from the page sizes obtained",

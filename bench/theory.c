@@ -158,7 +158,12 @@ void theory_neighbour(struct theory_in *in, uint64_t s, uint64_t e)
 
 bool theory_aligned(const struct theory_in *in)
 {
-	return !in->align || !((in->va ^ in->phys) & (in->align - 1));
+	if (!in->align)
+		return true;
+	/* Without the hook nothing aligns the mapping: a congruent VA is luck. */
+	if (!(in->features & BENCH_MMIO_FEAT_GET_UNMAPPED_AREA))
+		return false;
+	return !((in->va ^ in->phys) & (in->align - 1));
 }
 
 int theory_expect(const struct theory_in *in, struct theory_out *out)
@@ -231,11 +236,15 @@ void theory_explain(const struct theory_in *in, const struct theory_out *exp,
 		add(buf, len, s);
 	}
 	if (!theory_aligned(in)) {
+		bool congruent = !((in->va ^ in->phys) & (in->align - 1));
+
 		snprintf(s, sizeof(s),
-			 "the mapping asked for %lluK alignment (align=%s) but got VA 0x%llx, not congruent to phys 0x%llx modulo it%s",
+			 "the mapping asked for %lluK alignment (align=%s) and got VA 0x%llx, %scongruent to phys 0x%llx modulo it%s",
 			 (unsigned long long)(in->align >> 10), align_name ? align_name : "?",
-			 (unsigned long long)in->va, (unsigned long long)in->phys,
+			 (unsigned long long)in->va, congruent ? "" : "not ",
+			 (unsigned long long)in->phys,
 			 in->features & BENCH_MMIO_FEAT_GET_UNMAPPED_AREA ? "" :
+			 congruent ? " by chance only: the module was built without its get_unmapped_area hook (module.features lacks get_unmapped_area), so nothing aligned it" :
 			 ": the module was built without its get_unmapped_area hook (module.features lacks get_unmapped_area; conftest found no usable mm_get_unmapped_area() in this kernel's headers)");
 		add(buf, len, s);
 	}

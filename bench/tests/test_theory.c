@@ -24,6 +24,7 @@ static struct theory_in in(unsigned int s, uint64_t va, uint64_t len, uint64_t p
 	struct theory_in i = {
 		.strategy = s, .va = va, .length = len, .phys = phys,
 		.max_level = max_612[s], .caps = caps, .thp = THEORY_THP_ALLOW,
+		.features = BENCH_MMIO_FEAT_GET_UNMAPPED_AREA,
 	};
 	return i;
 }
@@ -143,6 +144,12 @@ static void theory_asked_alignment(void)
 	theory_explain(&i, &exp, &got, "always", "auto", buf, sizeof(buf));
 	CHECK(strstr(buf, "asked for 1048576K alignment (align=auto)") &&
 	      strstr(buf, "without its get_unmapped_area hook"), "explained: %s", buf);
+	/* without the hook, a congruent VA is luck: still not "aligned" */
+	i.va = VA0;
+	CHECK(!theory_aligned(&i), "no hook: an aligned VA is not the module's doing");
+	theory_explain(&i, &exp, &exp, "always", "auto", buf, sizeof(buf));
+	CHECK(strstr(buf, "by chance only"), "explained: %s", buf);
+	i.va = VA0 + SZ_4K;
 	i.features = BENCH_MMIO_FEAT_GET_UNMAPPED_AREA;
 	theory_explain(&i, &exp, &got, "always", "auto", buf, sizeof(buf));
 	CHECK(strstr(buf, "asked for") && !strstr(buf, "without its get_unmapped_area hook"),
