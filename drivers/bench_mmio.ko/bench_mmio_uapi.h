@@ -185,6 +185,11 @@ enum bench_mmio_level {
 #define BENCH_MMIO_FEAT_VMA_START_WRITE	(1ULL << 3) /* ... and write-locks the VMA first */
 #define BENCH_MMIO_FEAT_VM_FLAGS_SET	(1ULL << 4) /* vm_flags_set() (else vm_flags |=) */
 #define BENCH_MMIO_FEAT_STATS_PAGE	(1ULL << 5) /* the read-only statistics mapping */
+#define BENCH_MMIO_FEAT_CENSUS		(1ULL << 6) /* BENCH_MMIO_CENSUS walks page tables */
+#define BENCH_MMIO_FEAT_FAULT_DELAY	(1ULL << 7) /* BENCH_MMIO_SET_FAULT_DELAY */
+
+/* The largest BENCH_MMIO_SET_FAULT_DELAY, in ns. */
+#define BENCH_MMIO_MAX_FAULT_DELAY_NS	100000
 
 /**
  * struct bench_mmio_info - BENCH_MMIO_GET_INFO
@@ -252,8 +257,10 @@ struct bench_mmio_info {
 };
 
 /**
- * struct bench_mmio_set - BENCH_MMIO_SET_STRATEGY, _SET_ALIGN, _SET_CACHE
- * @value: in: the new value (enum bench_mmio_strategy_id, _align, _cache).
+ * struct bench_mmio_set - BENCH_MMIO_SET_STRATEGY, _SET_ALIGN, _SET_CACHE,
+ *	_SET_FAULT_DELAY
+ * @value: in: the new value (enum bench_mmio_strategy_id, _align, _cache;
+ *	nanoseconds up to BENCH_MMIO_MAX_FAULT_DELAY_NS for the fault delay).
  * @flags: in: must be zero.
  * @old: out: the value before the call.
  *
@@ -330,6 +337,30 @@ struct bench_mmio_range {
 	__u64 flags;
 };
 
+/**
+ * struct bench_mmio_census - BENCH_MMIO_CENSUS
+ * @addr: in: start of the range, page aligned, in the caller's address
+ *	space: it must lie in one VMA of /dev/bench_mmio (any open file).
+ * @length: in: bytes, page aligned, non-zero, inside that VMA.
+ * @flags: in: must be zero.
+ * @leaves: out: present leaf entries that map part of the range, by
+ *	BENCH_MMIO_LEVEL_* (a 1G PUD leaf counts once however much of it the
+ *	range covers).
+ * @pages: out: 4K pages of the range that are mapped by those leaves.
+ * @reserved: out: zero.
+ *
+ * Walks the caller's page tables, under the mmap lock, independently of
+ * what the fault handlers counted: which levels actually map the range.
+ */
+struct bench_mmio_census {
+	__u64 addr;
+	__u64 length;
+	__u64 flags;
+	__u64 leaves[BENCH_MMIO_NR_LEVELS];
+	__u64 pages;
+	__u64 reserved[7];
+};
+
 #define BENCH_MMIO_IOC_MAGIC		'B'
 
 /* out: struct bench_mmio_info */
@@ -353,5 +384,15 @@ struct bench_mmio_range {
  */
 #define BENCH_MMIO_REVOKE	_IO(BENCH_MMIO_IOC_MAGIC, 0x07)
 #define BENCH_MMIO_RESTORE	_IO(BENCH_MMIO_IOC_MAGIC, 0x08)
+/* in/out: struct bench_mmio_census (EINVAL: not one VMA of the device) */
+#define BENCH_MMIO_CENSUS	_IOWR(BENCH_MMIO_IOC_MAGIC, 0x09, struct bench_mmio_census)
+/*
+ * in/out: struct bench_mmio_set.  Every ->fault and ->huge_fault call of
+ * this file's mappings busy-waits this many ns before it does anything
+ * else (0, the default: none): a known regression for validating a
+ * comparison.  EINVAL above BENCH_MMIO_MAX_FAULT_DELAY_NS; EBUSY while
+ * the file has mappings.
+ */
+#define BENCH_MMIO_SET_FAULT_DELAY _IOWR(BENCH_MMIO_IOC_MAGIC, 0x0a, struct bench_mmio_set)
 
 #endif /* _UAPI_BENCH_MMIO_H */
