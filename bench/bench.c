@@ -48,7 +48,10 @@ const struct opt common_opts[] = {
 	{ .name = "reps", .type = OPT_UINT, .def = "5", .help = "repetitions per target",
 	  .off = C(reps), .min = 1, .max = 100000 },
 	{ .name = "cpu", .type = OPT_UINT,
-	  .help = "hwloc PU logical index to pin to (default: the last PU)", .off = C(cpu) },
+	  .help = "hwloc PU logical index to pin to (default: see --bind)", .off = C(cpu) },
+	{ .name = "bind", .type = OPT_STRING, .def = "auto",
+	  .help = "placement: pci (a PU near the backing's PCI device), core:N, node:N (hwloc logical indexes); auto: pci when hwloc knows the device, else --cpu or the last PU",
+	  .off = C(bind) },
 	{ .name = "attribution", .type = OPT_ENUM, .def = "auto",
 	  .help = "how a timed touch is attributed to a fault; auto: the module's statistics mapping for pfnmaps, else getrusage",
 	  .values = attribution_names, .off = C(attribution) },
@@ -66,7 +69,7 @@ const struct opt common_opts[] = {
 	{ .name = NULL },
 };
 
-const struct benchmark *const benchmarks[] = { &bench_fault, NULL };
+const struct benchmark *const benchmarks[] = { &bench_fault, &bench_tlb, NULL };
 
 const struct benchmark *find_benchmark(const char *name)
 {

@@ -27,6 +27,7 @@ struct common_params {
 	unsigned int align, access, cache, attribution;
 	uint64_t reps, cpu;
 	const char *device, *out, *profile;
+	const char *bind;		/* --bind: auto|pci|core:N|node:N */
 	bool quiet;
 	bool check;			/* parse the options, then exit */
 };
@@ -41,6 +42,7 @@ struct bench_ctx {
 	const struct bench_mmio_info *info;	/* NULL: no pfnmap target, no device */
 	const struct tsc_info *tsc;
 	const struct thp_state *thp;
+	const struct pin_state *pin;	/* where the thread runs (placement) */
 	json_t *runs;			/* append run objects here */
 };
 
@@ -56,6 +58,7 @@ struct benchmark {
 extern const struct benchmark *const benchmarks[];	/* NULL-terminated */
 
 extern const struct benchmark bench_fault;
+extern const struct benchmark bench_tlb;
 
 const struct benchmark *find_benchmark(const char *name);
 

@@ -44,6 +44,8 @@ static const struct flag_name feature_names[] = {
 	{ BENCH_MMIO_FEAT_VMA_START_WRITE, "vma_start_write" },
 	{ BENCH_MMIO_FEAT_VM_FLAGS_SET, "vm_flags_set" },
 	{ BENCH_MMIO_FEAT_STATS_PAGE, "stats_page" },
+	{ BENCH_MMIO_FEAT_CENSUS, "census" },
+	{ BENCH_MMIO_FEAT_FAULT_DELAY, "fault_delay" },
 	{ 0, NULL },
 };
 
@@ -287,4 +289,23 @@ json_t *module_to_json(const struct bench_mmio_info *i)
 			 "summary", pmd || pud ?
 				"this kernel delivers huge pfnmap faults: ->huge_fault is called on VM_PFNMAP mappings" :
 				"this kernel cannot deliver huge pfnmap faults: its core mm never calls ->huge_fault on VM_PFNMAP mappings, so pmd and pud map with 4K PTEs through ->fault");
+}
+
+int dev_census(int fd, const struct bench_mmio_info *info, const volatile void *addr, uint64_t len,
+	       struct bench_mmio_census *c, char *why, size_t whylen)
+{
+	memset(c, 0, sizeof(*c));
+	c->addr = (uintptr_t)addr;
+	c->length = len;
+	if (!ioctl(fd, BENCH_MMIO_CENSUS, c))
+		return 0;
+	if (errno == ENOTTY)
+		snprintf(why, whylen, "BENCH_MMIO_CENSUS: ENOTTY: the module predates the census ioctl%s",
+			 info && (info->features & BENCH_MMIO_FEAT_CENSUS) ?
+			 " (although module.features has census)" :
+			 " (module.features lacks census)");
+	else
+		snprintf(why, whylen, "BENCH_MMIO_CENSUS(addr=%p, length=%llu): %s", addr,
+			 (unsigned long long)len, strerror(errno));
+	return -1;
 }

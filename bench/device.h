@@ -39,6 +39,13 @@ static inline uint64_t dev_stats_faults(const volatile struct bench_mmio_stats *
 			n += slots[s].faults[l];
 	return n;
 }
+/*
+ * BENCH_MMIO_CENSUS of [addr, addr + len) (one mapping of the device):
+ * which page-table levels map it.  0, or -1 with why (ENOTTY: a module
+ * without the ioctl, said as such).
+ */
+int dev_census(int fd, const struct bench_mmio_info *info, const volatile void *addr, uint64_t len,
+	       struct bench_mmio_census *c, char *why, size_t whylen);
 /* SET_* ioctl; returns 0 or -errno. */
 int dev_set(int fd, unsigned long req, uint64_t value);
 

@@ -22,6 +22,7 @@
 
 struct fault_params {
 	unsigned int madvise;
+	uint64_t fault_delay;		/* ns, BENCH_MMIO_SET_FAULT_DELAY */
 };
 
 static struct fault_params fault_params;
@@ -31,6 +32,9 @@ static const struct opt fault_opts[] = {
 	{ .name = "madvise", .type = OPT_ENUM, .def = "none",
 	  .help = "madvise() a pfnmap before touching it (hugepage: MADV_HUGEPAGE, needed when THP enabled=madvise)",
 	  .values = madvise_names, .off = offsetof(struct fault_params, madvise) },
+	{ .name = "fault-delay", .type = OPT_UINT, .def = "0",
+	  .help = "ns every ->fault/->huge_fault of the module busy-waits (pfnmaps; BENCH_MMIO_SET_FAULT_DELAY, a known regression for validating comparisons)",
+	  .off = offsetof(struct fault_params, fault_delay), .max = BENCH_MMIO_MAX_FAULT_DELAY_NS },
 	{ .name = NULL },
 };
 
@@ -314,9 +318,12 @@ json_t *fault_run_to_json(const struct fault_run *r, const struct common_params 
 	int nn;
 
 	run = run_head_json("fault", t, p, r->write, r->status, r->reason);
-	if (pfnmap)
+	if (pfnmap) {
 		json_object_set_new(json_object_get(run, "params"), "madvise",
 				    json_string(madvise_names[fault_params.madvise]));
+		json_object_set_new(json_object_get(run, "params"), "fault_delay_ns",
+				    json_integer((json_int_t)fault_params.fault_delay));
+	}
 	json_object_set_new(run, "reps_completed", json_integer(n));
 	if (!n || r->status == RUN_SKIP)
 		return run;
@@ -542,9 +549,19 @@ static int fault_run(struct bench_ctx *ctx)
 	const struct target_env env = {
 		.device = p->device, .info = ctx->info, .align = p->align, .cache = p->cache,
 		.size = p->size, .offset = p->offset, .attr = p->attribution,
+		.fault_delay_ns = fault_params.fault_delay,
 	};
-	struct hist *fh = malloc(sizeof(*fh)), *th = malloc(sizeof(*th));
+	struct hist *fh, *th;
 	int failed = 0;
+
+	if (fault_params.fault_delay && ctx->info &&
+	    !(ctx->info->features & BENCH_MMIO_FEAT_FAULT_DELAY)) {
+		fprintf(stderr, "fault: --fault-delay=%llu: the module lacks BENCH_MMIO_SET_FAULT_DELAY (module.features has no fault_delay): rebuild and reload it\n",
+			(unsigned long long)fault_params.fault_delay);
+		return -1;
+	}
+	fh = malloc(sizeof(*fh));
+	th = malloc(sizeof(*th));
 
 	if (!fh || !th) {
 		fprintf(stderr, "fault: out of memory\n");

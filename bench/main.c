@@ -130,6 +130,7 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 	struct bench_mmio_info info;
 	struct aslr_state aslr;
 	struct pin_state pin;
+	struct pci_addr pci = { .valid = false };
 	struct tsc_info tsc;
 	struct thp_state thp;
 	struct bench_ctx ctx;
@@ -156,6 +157,20 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 	}
 	/* Only a pfnmap target needs the module: baselines run anywhere. */
 	needs_device = common.targets & TARGETS_PFNMAP;
+	{
+		unsigned int index;
+		int kind;
+
+		if (bind_parse(common.bind, &kind, &index, err, sizeof(err))) {
+			fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
+			return EXIT_USAGE;
+		}
+		if (kind && common.cpu != OPT_UNSET) {
+			fprintf(stderr, "bench_mmio %s: --cpu and --bind=%s: choose one\n", b->name,
+				common.bind);
+			return EXIT_USAGE;
+		}
+	}
 	if (common.check) {
 		printf("needs-device: %s\n", needs_device ? "yes" : "no");
 		return 0;
@@ -195,7 +210,10 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 			err[0] ? err : strerror(errno));
 		return 1;
 	}
-	if (pin_thread(common.cpu, &pin, err, sizeof(err))) {
+	if (needs_device && info.backing_kind == BENCH_MMIO_BACKING_PCI_BAR)
+		pci = (struct pci_addr){ .valid = true, .domain = info.pci_domain, .bus = info.pci_bus,
+					 .dev = (info.pci_devfn >> 3) & 0x1f, .func = info.pci_devfn & 7 };
+	if (place_thread(common.bind, common.cpu, &pci, &pin, err, sizeof(err))) {
 		fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
 		return 1;
 	}
@@ -220,7 +238,7 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 	json_object_set_new(doc, "options", opts_to_json(t, 2));
 
 	ctx = (struct bench_ctx){ .p = &common, .info = needs_device ? &info : NULL,
-				  .tsc = &tsc, .thp = &thp,
+				  .tsc = &tsc, .thp = &thp, .pin = &pin,
 				  .runs = json_object_get(doc, "runs") };
 	failed = b->run(&ctx);
 	if (failed < 0) {

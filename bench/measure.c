@@ -181,8 +181,8 @@ static int touch_all(const struct target_state *ts, volatile char *base,
 	return 0;
 }
 
-int measure_pass(struct target_state *ts, const struct pass_req *req, struct pass *out,
-		 const char *what, char *reason, size_t len)
+int measure_map(struct target_state *ts, const struct pass_req *req, struct pass *out,
+		volatile char **mapp, const char *what, char *reason, size_t len)
 {
 	const struct target *t = ts->t;
 	uint64_t hint = target_place(ts, req->len), t0, t1;
@@ -190,6 +190,7 @@ int measure_pass(struct target_state *ts, const struct pass_req *req, struct pas
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	*mapp = NULL;
 	ret = t->counters_reset(ts);
 	if (ret) {
 		snprintf(reason, len, "%s: resetting the counters: %s", what, strerror(-ret));
@@ -221,15 +222,42 @@ int measure_pass(struct target_state *ts, const struct pass_req *req, struct pas
 	ret = t->counters_read(ts, &out->c);
 	if (!ret)
 		out->ps_error = t->page_sizes(ts, map, req->len, &out->c, &out->ps);
-
-	t0 = tick_begin();
-	t->unmap(ts, map, req->len);
-	t1 = tick_end();
-	out->munmap_ticks = t1 - t0;
 	if (ret) {
 		snprintf(reason, len, "%s: reading the counters: %s", what, strerror(-ret));
+		t->unmap(ts, map, req->len);
 		return -1;
 	}
+	*mapp = map;
+	return 0;
+}
+
+int measure_pass(struct target_state *ts, const struct pass_req *req, struct pass *out,
+		 const char *what, char *reason, size_t len)
+{
+	volatile char *map;
+	uint64_t t0, t1;
+
+	if (measure_map(ts, req, out, &map, what, reason, len))
+		return -1;
+	t0 = tick_begin();
+	ts->t->unmap(ts, map, req->len);
+	t1 = tick_end();
+	out->munmap_ticks = t1 - t0;
+	return 0;
+}
+
+int measure_guarded(void (*fn)(void *), void *arg, volatile char *map, const char *what,
+		    char *reason, size_t len)
+{
+	if (sigsetjmp(bus_jmp, 1)) {
+		snprintf(reason, len, "%s at %p (offset 0x%llx of the mapping) in %s",
+			 bus_sig == SIGBUS ? "SIGBUS" : "SIGSEGV", bus_addr,
+			 (unsigned long long)((char *)bus_addr - (char *)map), what);
+		return -1;
+	}
+	bus_armed = 1;
+	fn(arg);
+	bus_armed = 0;
 	return 0;
 }
 

@@ -61,6 +61,21 @@ struct pass_req {
 int measure_pass(struct target_state *ts, const struct pass_req *req, struct pass *out,
 		 const char *what, char *reason, size_t len);
 
+/*
+ * The first half of a pass: map, touch, count, read the page sizes, and
+ * leave the mapping in *map for the caller to use and unmap (t->unmap).
+ * Returns 0, or -1 with a reason and nothing mapped.
+ */
+int measure_map(struct target_state *ts, const struct pass_req *req, struct pass *out,
+		volatile char **map, const char *what, char *reason, size_t len);
+
+/*
+ * fn(arg) with SIGBUS/SIGSEGV turned into -1 and a reason naming @what and
+ * the offset in @map.  fn must not keep state a longjmp would leave torn.
+ */
+int measure_guarded(void (*fn)(void *), void *arg, volatile char *map, const char *what,
+		    char *reason, size_t len);
+
 /* Set up signal handlers and pre-fault what the loops write; call once. */
 void measure_init(void);
 

@@ -155,17 +155,96 @@ unsigned int pu_count(void)
 	return n > 0 ? n : 0;
 }
 
-int pin_thread(uint64_t cpu, struct pin_state *ps, char *err, size_t errlen)
+int bind_parse(const char *s, int *kind, unsigned int *index, char *err, size_t errlen)
+{
+	static const char *const words[] = { "auto", "pci", "core:", "node:" };
+	char *end;
+
+	*index = 0;
+	for (int k = 0; k < 4; k++) {
+		size_t n = strlen(words[k]);
+
+		if (k < 2 && !strcmp(s, words[k])) {
+			*kind = k;
+			return 0;
+		}
+		if (k >= 2 && !strncmp(s, words[k], n)) {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(s + n, &end, 10);
+			if (!s[n] || *end || errno || v > 1u << 20)
+				break;
+			*kind = k;
+			*index = (unsigned int)v;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "--bind=%s: expected auto, pci, core:N or node:N", s);
+	return -1;
+}
+
+static int obj_node(hwloc_obj_t o)
+{
+	int n = o && o->nodeset ? hwloc_bitmap_first(o->nodeset) : -1;
+
+	return n < 0 ? -1 : n;
+}
+
+/* hwloc's distance between two NUMA nodes (os indexes), or -1. */
+static double node_distance(hwloc_topology_t topo, int a, int b, char *kind, size_t len)
+{
+	hwloc_obj_t na = hwloc_get_numanode_obj_by_os_index(topo, a);
+	hwloc_obj_t nb = hwloc_get_numanode_obj_by_os_index(topo, b);
+	struct hwloc_distances_s *d[4];
+	unsigned int nr = 4;
+	double v = -1;
+
+	kind[0] = '\0';
+	if (!na || !nb || hwloc_distances_get_by_type(topo, HWLOC_OBJ_NUMANODE, &nr, d, 0, 0))
+		return -1;
+	for (unsigned int i = 0; i < nr && i < 4; i++) {
+		hwloc_uint64_t ab, ba;
+
+		if (v < 0 && !hwloc_distances_obj_pair_values(d[i], na, nb, &ab, &ba)) {
+			v = (double)ab;
+			snprintf(kind, len, "%s%s",
+				 d[i]->kind & HWLOC_DISTANCES_KIND_MEANS_LATENCY ? "latency" : "bandwidth",
+				 d[i]->kind & HWLOC_DISTANCES_KIND_FROM_OS ? ", from the OS (ACPI SLIT: 10 = local)" : "");
+		}
+		hwloc_distances_release(topo, d[i]);
+	}
+	return v;
+}
+
+int place_thread(const char *bind, uint64_t cpu, const struct pci_addr *pci, struct pin_state *ps,
+		 char *err, size_t errlen)
 {
 	hwloc_topology_t topo;
-	hwloc_obj_t pu;
-	int n;
+	hwloc_obj_t pu = NULL, dev = NULL, anc = NULL, o;
+	unsigned int index;
+	int kind, n;
 
+	memset(ps, 0, sizeof(*ps));
 	ps->pu_logical = ps->os_index = -1;
-	ps->nr_pus = 0;
+	ps->cpu_node = ps->dev_node = -1;
+	ps->distance = -1;
 	snprintf(ps->method, sizeof(ps->method), "hwloc_set_cpubind(THREAD|STRICT)");
-	if (topo_open(&topo)) {
+	snprintf(ps->bind, sizeof(ps->bind), "%s", bind ? bind : "auto");
+	if (bind_parse(ps->bind, &kind, &index, err, errlen))
+		return -1;
+	if (kind && cpu != OPT_UNSET) {
+		snprintf(err, errlen, "--cpu and --bind=%s: choose one", ps->bind);
+		return -1;
+	}
+	if (hwloc_topology_init(&topo)) {
+		snprintf(err, errlen, "hwloc: cannot initialise the topology: %s", strerror(errno));
+		return -1;
+	}
+	hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_IMPORTANT);
+	if (hwloc_topology_load(topo)) {
 		snprintf(err, errlen, "hwloc: cannot load the topology: %s", strerror(errno));
+		hwloc_topology_destroy(topo);
 		return -1;
 	}
 	n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
@@ -174,27 +253,234 @@ int pin_thread(uint64_t cpu, struct pin_state *ps, char *err, size_t errlen)
 		goto fail;
 	}
 	ps->nr_pus = n;
-	if (cpu == OPT_UNSET)
-		cpu = n - 1;
-	if (cpu >= (uint64_t)n) {
-		snprintf(err, errlen, "--cpu=%llu: there are %d PUs (logical indexes 0..%d)",
-			 (unsigned long long)cpu, n, n - 1);
+	if (pci && pci->valid) {
+		snprintf(ps->pci, sizeof(ps->pci), "%04x:%02x:%02x.%x", pci->domain, pci->bus,
+			 pci->dev, pci->func);
+		dev = hwloc_get_pcidev_by_busid(topo, pci->domain, pci->bus, pci->dev, pci->func);
+		anc = dev ? hwloc_get_non_io_ancestor_obj(topo, dev) : NULL;
+		ps->dev_node = obj_node(anc);
+	}
+	switch (kind) {
+	case 1:	/* pci */
+		if (!anc) {
+			snprintf(err, errlen, "--bind=pci: %s", !pci || !pci->valid ?
+				 "the backing is not a PCI device (or no device was opened)" :
+				 "hwloc does not know the device's place in the topology");
+			goto fail;
+		}
+		/* fall through */
+	case 0:	/* auto */
+		if (anc && cpu == OPT_UNSET) {
+			pu = hwloc_get_obj_inside_cpuset_by_type(topo, anc->cpuset, HWLOC_OBJ_PU,
+				hwloc_get_nbobjs_inside_cpuset_by_type(topo, anc->cpuset, HWLOC_OBJ_PU) - 1);
+			snprintf(ps->how, sizeof(ps->how), "near the PCI device %s: the last PU of its first non-I/O ancestor (%s L#%u)",
+				 ps->pci, hwloc_obj_type_string(anc->type), anc->logical_index);
+			break;
+		}
+		if (cpu == OPT_UNSET)
+			cpu = n - 1;
+		if (cpu >= (uint64_t)n) {
+			snprintf(err, errlen, "--cpu=%llu: there are %d PUs (logical indexes 0..%d)",
+				 (unsigned long long)cpu, n, n - 1);
+			goto fail;
+		}
+		pu = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU, (unsigned int)cpu);
+		snprintf(ps->how, sizeof(ps->how), "%s%s", ps->bind[0] == 'a' && !strcmp(ps->bind, "auto") && cpu == (uint64_t)n - 1 ?
+			 "the default: the last PU" : "PU logical index --cpu",
+			 !pci || !pci->valid ? " (no PCI device to be near)" :
+			 !anc ? " (hwloc does not know the PCI device's place)" : "");
+		break;
+	case 2:	/* core:N */
+		o = hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, index);
+		if (!o) {
+			snprintf(err, errlen, "--bind=core:%u: there are %d cores", index,
+				 hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE));
+			goto fail;
+		}
+		pu = hwloc_get_obj_inside_cpuset_by_type(topo, o->cpuset, HWLOC_OBJ_PU, 0);
+		snprintf(ps->how, sizeof(ps->how), "the first PU of core L#%u", index);
+		break;
+	default: /* node:N */
+		o = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, index);
+		if (!o || hwloc_bitmap_iszero(o->cpuset)) {
+			snprintf(err, errlen, "--bind=node:%u: %s", index,
+				 o ? "the node has no CPU" : "no such NUMA node (hwloc logical index)");
+			goto fail;
+		}
+		pu = hwloc_get_obj_inside_cpuset_by_type(topo, o->cpuset, HWLOC_OBJ_PU,
+			hwloc_get_nbobjs_inside_cpuset_by_type(topo, o->cpuset, HWLOC_OBJ_PU) - 1);
+		snprintf(ps->how, sizeof(ps->how), "the last PU of NUMA node L#%u", index);
+		break;
+	}
+	if (!pu || hwloc_set_cpubind(topo, pu->cpuset, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT)) {
+		snprintf(err, errlen, "cannot bind (%s): %s", ps->how, pu ? strerror(errno) : "no PU");
 		goto fail;
 	}
-	pu = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU, (unsigned int)cpu);
-	if (!pu || hwloc_set_cpubind(topo, pu->cpuset,
-				     HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT)) {
-		snprintf(err, errlen, "cannot bind to PU L#%llu: %s",
-			 (unsigned long long)cpu, strerror(errno));
-		goto fail;
-	}
-	ps->pu_logical = (int)cpu;
+	ps->pu_logical = (int)pu->logical_index;
 	ps->os_index = (int)pu->os_index;
+	ps->cpu_node = obj_node(pu);
+	if (ps->cpu_node >= 0 && ps->dev_node >= 0)
+		ps->distance = node_distance(topo, ps->cpu_node, ps->dev_node, ps->distance_kind,
+					     sizeof(ps->distance_kind));
 	hwloc_topology_destroy(topo);
 	return 0;
 fail:
 	hwloc_topology_destroy(topo);
 	return -1;
+}
+
+int pin_thread(uint64_t cpu, struct pin_state *ps, char *err, size_t errlen)
+{
+	return place_thread("auto", cpu, NULL, ps, err, errlen);
+}
+
+json_t *placement_json(const struct pin_state *ps)
+{
+	return json_pack("{ss ss so so so ss? so so ss?}",
+			 "bind", ps->bind, "how", ps->how,
+			 "cpu", ps->os_index >= 0 ? json_integer(ps->os_index) : json_null(),
+			 "pu_logical", ps->pu_logical >= 0 ? json_integer(ps->pu_logical) : json_null(),
+			 "cpu_node", ps->cpu_node >= 0 ? json_integer(ps->cpu_node) : json_null(),
+			 "device", ps->pci[0] ? ps->pci : NULL,
+			 "device_node", ps->dev_node >= 0 ? json_integer(ps->dev_node) : json_null(),
+			 "distance", ps->distance >= 0 ? json_real(ps->distance) : json_null(),
+			 "distance_kind", ps->distance >= 0 ? ps->distance_kind : NULL);
+}
+
+/* ---------------------------------------------------------- TLB sizes */
+
+#ifdef HAVE_CPUID
+static void cpuid_sub(unsigned int leaf, unsigned int sub, unsigned int r[4])
+{
+	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+}
+#endif
+
+enum { TLB_4K, TLB_2M, TLB_4M, TLB_1G, TLB_NSIZES };
+static const uint64_t tlb_sizes[TLB_NSIZES] = { 1ULL << 12, 1ULL << 21, 1ULL << 22, 1ULL << 30 };
+
+static json_t *tlb_entry(unsigned int level, const char *type, unsigned int sizes, unsigned int entries,
+			 unsigned int ways, bool full)
+{
+	json_t *ps = json_array();
+
+	for (int i = 0; i < TLB_NSIZES; i++)
+		if (sizes & (1u << i))
+			json_array_append_new(ps, json_integer((json_int_t)tlb_sizes[i]));
+	return json_pack("{si ss so si so sb}", "level", level, "type", type, "page_sizes", ps,
+			 "entries", entries, "ways", ways ? json_integer(ways) : json_null(),
+			 "fully_associative", full);
+}
+
+json_t *tlb_sizes_json(char *why, size_t len)
+{
+#ifdef HAVE_CPUID
+	static const char *const types[] = { "invalid", "data", "instruction", "unified", "load", "store" };
+	unsigned int r[4], max;
+	char vendor[13];
+	uint64_t reach[TLB_NSIZES] = { 0 };
+	json_t *tlbs = json_array(), *o, *rj;
+	const char *source;
+
+	cpuid_sub(0, 0, r);
+	max = r[0];
+	memcpy(vendor, &r[1], 4);
+	memcpy(vendor + 4, &r[3], 4);
+	memcpy(vendor + 8, &r[2], 4);
+	vendor[12] = '\0';
+	if (!strcmp(vendor, "GenuineIntel")) {
+		unsigned int nsub;
+
+		if (max < 0x18) {
+			snprintf(why, len, "Intel CPU without CPUID leaf 0x18 (max basic leaf 0x%x); the older leaf 2 descriptors are not decoded", max);
+			json_decref(tlbs);
+			return NULL;
+		}
+		cpuid_sub(0x18, 0, r);
+		nsub = r[0];
+		for (unsigned int sub = 0; sub <= nsub && sub < 64; sub++) {
+			unsigned int type, level, sizes, ways, sets, entries;
+
+			cpuid_sub(0x18, sub, r);
+			type = r[3] & 0x1f;
+			if (!type || type > 5)
+				continue;
+			level = (r[3] >> 5) & 7;
+			sizes = r[1] & 0xf;
+			ways = r[1] >> 16;
+			sets = r[2];
+			entries = ways * sets;
+			json_array_append_new(tlbs, tlb_entry(level, types[type], sizes, entries, ways,
+							      r[3] & (1u << 8)));
+			/* the STLB: the second-level data or unified TLB */
+			if (level == 2 && (type == 1 || type == 3 || type == 4))
+				for (int i = 0; i < TLB_NSIZES; i++)
+					if ((sizes & (1u << i)) && entries * tlb_sizes[i] > reach[i])
+						reach[i] = entries * tlb_sizes[i];
+		}
+		source = "CPUID leaf 0x18 (deterministic address translation parameters)";
+	} else if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine")) {
+		unsigned int r5[4], r6[4], r19[4] = { 0 }, emax;
+		/* entries of a 2M/4M field count 2M pages; 4M pages take two */
+		struct { unsigned int level, sizes, entries; } t[6];
+		int nt = 0;
+
+		cpuid_sub(0x80000000, 0, r);
+		emax = r[0];
+		if (emax < 0x80000006) {
+			snprintf(why, len, "AMD CPU without CPUID leaves 0x80000005/6 (max extended leaf 0x%x)", emax);
+			json_decref(tlbs);
+			return NULL;
+		}
+		cpuid_sub(0x80000005, 0, r5);
+		cpuid_sub(0x80000006, 0, r6);
+		if (emax >= 0x80000019)
+			cpuid_sub(0x80000019, 0, r19);
+		t[nt++] = (typeof(t[0])){ 1, 1u << TLB_4K, (r5[1] >> 16) & 0xff };
+		t[nt++] = (typeof(t[0])){ 1, (1u << TLB_2M) | (1u << TLB_4M), (r5[0] >> 16) & 0xff };
+		t[nt++] = (typeof(t[0])){ 2, 1u << TLB_4K, (r6[1] >> 16) & 0xfff };
+		t[nt++] = (typeof(t[0])){ 2, (1u << TLB_2M) | (1u << TLB_4M), (r6[0] >> 16) & 0xfff };
+		if (emax >= 0x80000019) {
+			t[nt++] = (typeof(t[0])){ 1, 1u << TLB_1G, (r19[0] >> 16) & 0xfff };
+			t[nt++] = (typeof(t[0])){ 2, 1u << TLB_1G, (r19[1] >> 16) & 0xfff };
+		}
+		for (int i = 0; i < nt; i++) {
+			if (!t[i].entries)
+				continue;
+			json_array_append_new(tlbs, tlb_entry(t[i].level, "data", t[i].sizes, t[i].entries, 0, false));
+			if (t[i].level == 2)
+				for (int k = 0; k < TLB_NSIZES; k++)
+					if (t[i].sizes & (1u << k))
+						reach[k] = (uint64_t)t[i].entries * tlb_sizes[k];
+		}
+		source = "CPUID leaves 0x80000005 (L1), 0x80000006 (L2), 0x80000019 (1G)";
+	} else {
+		snprintf(why, len, "CPU vendor \"%s\": no TLB description decoded for it", vendor);
+		json_decref(tlbs);
+		return NULL;
+	}
+	if (!json_array_size(tlbs)) {
+		snprintf(why, len, "%s CPU reports no TLB in %s", vendor, source);
+		json_decref(tlbs);
+		return NULL;
+	}
+	rj = json_object();
+	for (int i = 0; i < TLB_NSIZES; i++) {
+		char key[24];
+
+		if (i == TLB_4M)
+			continue;
+		snprintf(key, sizeof(key), "%llu", (unsigned long long)tlb_sizes[i]);
+		json_object_set_new(rj, key, reach[i] ? json_integer((json_int_t)reach[i]) : json_null());
+	}
+	o = json_pack("{ss ss so so ss}", "vendor", vendor, "source", source, "tlbs", tlbs,
+		      "stlb_reach_bytes", rj,
+		      "note", "as the CPU (or the hypervisor's virtual CPU) reports it; stlb_reach_bytes = second-level data/unified TLB entries x page size, null when that level holds no such pages");
+	return o;
+#else
+	snprintf(why, len, "not an x86 CPU: no CPUID TLB description (Arm does not report TLB sizes to user space)");
+	return NULL;
+#endif
 }
 
 /* Keep printable ASCII so that every string is valid UTF-8 for jansson. */
@@ -363,7 +649,8 @@ json_t *system_to_json(const struct tsc_info *tsc, const struct pin_state *pin,
 	char cmdline[4096] = "", model[256], host[256] = "", rvs[32];
 	unsigned int a, b, c, d;
 	bool gbpages = false, pmu;
-	json_t *pmu_d, *sys, *aslr_j, *tsc_j = json_null(), *pin_j = json_null();
+	json_t *pmu_d, *sys, *aslr_j, *tsc_j = json_null(), *pin_j = json_null(), *tlb;
+	char tlb_why[256] = "";
 	int pers = personality(0xffffffff);
 
 	uname(&u);
@@ -411,5 +698,11 @@ json_t *system_to_json(const struct tsc_info *tsc, const struct pin_state *pin,
 			"pinned_cpu", pin && pin->pu_logical >= 0 ? json_integer(pin->os_index) : json_null(),
 			"pinning", pin_j,
 			"hostname", host);
+	tlb = tlb_sizes_json(tlb_why, sizeof(tlb_why));
+	json_object_set_new(sys, "tlb", tlb ? tlb : json_null());
+	if (!tlb)
+		json_object_set_new(sys, "tlb_reason", json_string(tlb_why));
+	if (pin && pin->pu_logical >= 0)
+		json_object_set_new(sys, "placement", placement_json(pin));
 	return sys;
 }

@@ -72,10 +72,40 @@ struct pin_state {
 	int pu_logical, os_index;	/* -1 when not pinned */
 	unsigned int nr_pus;
 	char method[96];
+	/* placement (--bind) */
+	char bind[32];			/* as asked: auto, pci, core:N, node:N */
+	char how[200];			/* what was done, and why */
+	int cpu_node, dev_node;		/* NUMA node os indexes, -1 unknown */
+	double distance;		/* hwloc distance cpu_node -> dev_node, < 0 unknown */
+	char distance_kind[96];
+	char pci[16];			/* the device's bus id, "" when none */
 };
 
+/* The PCI device a placement can be near (valid false: none). */
+struct pci_addr {
+	bool valid;
+	unsigned int domain, bus, dev, func;
+};
+
+/*
+ * --bind: auto|pci|core:N|node:N.  0, or -1 with err (a usage error).
+ * *kind is 0 auto, 1 pci, 2 core, 3 node; *index the N.
+ */
+int bind_parse(const char *s, int *kind, unsigned int *index, char *err, size_t errlen);
+
+/*
+ * Bind the calling thread to one PU: near @pci (bind pci, or auto when hwloc
+ * knows the device: the last PU of its first non-I/O ancestor), in core N
+ * (its first PU), in NUMA node N (its last PU), or hwloc PU logical index
+ * @cpu (auto without a known device; OPT_UNSET: the last PU).  Records the
+ * CPU, its node, the device's node and their hwloc distance.
+ */
+int place_thread(const char *bind, uint64_t cpu, const struct pci_addr *pci, struct pin_state *ps,
+		 char *err, size_t errlen);
 /* Bind the calling thread to hwloc PU logical index cpu (OPT_UNSET: last). */
 int pin_thread(uint64_t cpu, struct pin_state *ps, char *err, size_t errlen);
+/* The placement object of a run: {bind, how, cpu, pu_logical, cpu_node, device, device_node, distance}. */
+json_t *placement_json(const struct pin_state *ps);
 /* Number of PUs hwloc sees, for messages; 0 on error. */
 unsigned int pu_count(void);
 
@@ -99,6 +129,13 @@ void virt_detect(struct virt_state *v);
 /* Pure mapping of a CPUID signature/env hint to a type, for tests. */
 const char *virt_classify(bool hv_bit, const char *sig, const char *env_hint,
 			  const char **source);
+
+/*
+ * CPU TLB sizes as the CPU reports them (x86 CPUID leaf 0x18 on Intel,
+ * 0x80000005/6/19 on AMD): {vendor, source, tlbs: [...], stlb_reach_bytes},
+ * or NULL with why.
+ */
+json_t *tlb_sizes_json(char *why, size_t len);
 
 /* "system" object; tsc/pin/aslr may be NULL (e.g. for `info`). */
 json_t *system_to_json(const struct tsc_info *tsc, const struct pin_state *pin,

@@ -76,6 +76,15 @@ static int pfnmap_open(struct target_state *ts, bool *skip, char *reason, size_t
 			 strerror(-ret), *skip ? " (not offered by this module/kernel)" : "");
 		return -1;
 	}
+	if (env->fault_delay_ns) {
+		int ret = dev_set(ts->fd, BENCH_MMIO_SET_FAULT_DELAY, env->fault_delay_ns);
+
+		if (ret) {
+			snprintf(reason, len, "SET_FAULT_DELAY(%llu ns): %s",
+				 (unsigned long long)env->fault_delay_ns, strerror(-ret));
+			return -1;
+		}
+	}
 	if (env->attr == ATTR_GETRUSAGE) {
 		snprintf(ts->attr_note, sizeof(ts->attr_note), "getrusage asked for (--attribution)");
 		return 0;

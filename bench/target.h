@@ -51,6 +51,7 @@ struct target_env {
 	unsigned int align, cache;		/* BENCH_MMIO_ALIGN_*, _CACHE_* */
 	uint64_t size, offset;
 	enum attribution attr;			/* asked (ATTR_AUTO: the best there is) */
+	uint64_t fault_delay_ns;		/* pfnmap: SET_FAULT_DELAY when non-zero */
 };
 
 /* One open target, for the repetitions of one run. */

@@ -55,7 +55,19 @@ const char *test_build_dir(void);
 	X(test_result_path, "result file name")				\
 	X(test_atomic_write, "atomic JSON write: temp + rename, nothing left on failure") \
 	X(test_check_alignment, "check: a mapping that did not get the alignment it asked for is a mismatch") \
-	X(test_sample_result, "sample result document (and schema validation when python3-jsonschema is present)")
+	X(test_sample_result, "sample result document (and schema validation when python3-jsonschema is present)") \
+	X(test_chain_cycle, "tlb chain: one cycle through every node, N not only powers of two") \
+	X(test_chain_order, "tlb chain: a keyed order, neither the identity nor sequential") \
+	X(test_tlb_points, "tlb working sets: log-spaced, >= 8 for 1G, the whole mapping last") \
+	X(test_pmu_scale, "counters: raw * enabled / running, no estimate when never running") \
+	X(test_events_parse, "events files: format, errors, one test point per file") \
+	X(test_events_intel, "events: config/events/intel.conf encodes for its PMUs (LIBPFM_FORCE_PMU)") \
+	X(test_events_amd64_fam17h, "events: config/events/amd64_fam17h.conf encodes for its PMUs") \
+	X(test_events_amd64_fam19h, "events: config/events/amd64_fam19h.conf encodes for its PMUs") \
+	X(test_events_arm, "events: config/events/arm.conf encodes for its PMUs") \
+	X(test_events_perf, "events: config/events/perf.conf (generic fallback) encodes") \
+	X(test_census_check, "census check: leaves vs faults, PTEs vs pages, unavailable with the reason") \
+	X(test_bind_parse, "--bind: auto, pci, core:N, node:N, errors")
 
 #define DECLARE(fn, desc) void fn(void);
 TESTS(DECLARE)

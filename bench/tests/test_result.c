@@ -305,7 +305,11 @@ void test_sample_result(void)
 	};
 	struct tsc_info tsc = { .hz = 2e9, .invariant = true, .is_tsc = true };
 	struct thp_state thp = { "always", "madvise", -1 };
-	struct pin_state pin = { 3, 3, 4, "hwloc_set_cpubind(THREAD|STRICT)" };
+	struct pin_state pin = {
+		.pu_logical = 3, .os_index = 3, .nr_pus = 4, .method = "hwloc_set_cpubind(THREAD|STRICT)",
+		.bind = "auto", .how = "the default: the last PU", .cpu_node = 0, .dev_node = 0,
+		.distance = 10, .distance_kind = "latency", .pci = "0000:00:04.0",
+	};
 	struct aslr_state aslr = { .disabled = true, .reexeced = true };
 	char *argv[] = { "bench_mmio", "fault", "--reps=3" };
 	char path[600], path2[600], err[256];
