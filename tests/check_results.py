@@ -74,6 +74,52 @@ PROMISED = {
 }
 KERNEL_KIND = {"debian-6.12": "huge", "debian-6.1": "4k"}
 
+# Which page-table leaves map a populated 1 GiB (the module's census walks the
+# page tables; BENCH_MMIO_CENSUS), per kernel kind: the README's promise.
+CENSUS_1G = {
+    "huge": {"remap": {"pte": 262144, "pmd": 0, "pud": 0}, "pte": {"pte": 262144, "pmd": 0, "pud": 0},
+             "bulk": {"pte": 262144, "pmd": 0, "pud": 0}, "pmd": {"pte": 0, "pmd": 512, "pud": 0},
+             "pud": {"pte": 0, "pmd": 0, "pud": 1}},
+    "4k": {s: {"pte": 262144, "pmd": 0, "pud": 0} for s in ("remap", "pte", "bulk", "pmd", "pud")},
+}
+
+
+def check_tlb(run, kernel, name):
+    """A TLB curve: enough points, one ns/access per point, a census or a page size."""
+    size = run["params"]["size_bytes"]
+    what = "%s: tlb %s %dM" % (name, run["target"], size >> 20)
+    if run["status"] == "skip":
+        tap(run["kind"] == "baseline" and bool(run.get("reason")),
+            what + ": a baseline skipped with a reason (%s)" % run.get("reason"))
+        return
+    tap(run["status"] == "ok", what + ": status ok", run.get("reason"))
+    if run["status"] != "ok":
+        return
+    pts = run["points"]
+    ws = [p["ws_bytes"] for p in pts]
+    need = 8 if size >= (1 << 30) else 4
+    tap(len(pts) >= need and ws == sorted(set(ws)) and ws[-1] == size,
+        what + ": %d working sets, ascending, up to the whole mapping" % len(pts), json.dumps(ws))
+    tap(all(p["ns_per_access"]["n"] == run["params"]["reps"] and p["ns_per_access"]["median"] > 0
+            for p in pts), what + ": ns per access at every point over every repetition")
+    pmu = run["pmu"]
+    if not pmu["available"]:
+        tap(bool(pmu.get("reason")) and all(p["counters"] is None for p in pts),
+            what + ": no PMU: counters unavailable, with the reason", json.dumps(pmu)[:400])
+    if run["kind"] == "baseline":
+        tap(run["page_size"].get("obtained") in (PAGE, PMD, 1 << 30),
+            what + ": labelled with the page size it got (%s)" % run.get("label"), json.dumps(run["page_size"]))
+        return
+    census = run.get("census")
+    tap(census is not None and census["pages"] == size // PAGE,
+        what + ": the page-table census covers the mapping", json.dumps(run.get("census_reason") or census))
+    tap(run["check"]["status"] == "ok", what + ": census agrees with the fault counters",
+        json.dumps(run["check"]))
+    want = CENSUS_1G[KERNEL_KIND[kernel]].get(run["strategy"]) if size == 1 << 30 else None
+    if want is not None and census is not None:
+        tap(census["leaves"] == want, what + ": leaves %s (README)" % json.dumps(want, sort_keys=True),
+            "census %s" % json.dumps(census["leaves"], sort_keys=True))
+
 
 def check_baseline(run, name):
     """An ordinary-memory baseline: ok with the page size it got, or a skip that says why."""
@@ -118,6 +164,9 @@ def check_no_align_hook(doc, run, name):
 
 
 def check_run(doc, run, kernel, name):
+    if run["bench"] == "tlb":
+        check_tlb(run, kernel, name)
+        return
     if run.get("kind", "pfnmap") != "pfnmap":
         check_baseline(run, name)
         return
