@@ -61,6 +61,9 @@ struct bench_mmio_strategy;
  * @strategy_id: enum bench_mmio_strategy_id of @strategy.
  * @align: enum bench_mmio_align; protected by @lock.
  * @cache: enum bench_mmio_cache; protected by @lock.
+ * @fault_delay_ns: BENCH_MMIO_SET_FAULT_DELAY, busy-waited at the start of
+ *	every ->fault and ->huge_fault; protected by @lock, and stable while
+ *	@nr_vmas is not zero, so that a fault reads it without the lock.
  * @nr_vmas: live VMAs of the backing made from this file (the statistics
  *	mapping not included).  Goes from zero to one only in ->mmap under
  *	@lock; ->open (fork, split) only copies a live VMA.
@@ -78,6 +81,7 @@ struct bench_mmio_file {
 	unsigned int strategy_id;
 	unsigned int align;
 	unsigned int cache;
+	unsigned int fault_delay_ns;
 	atomic_t nr_vmas;
 	struct bench_mmio_stats *stats;
 	size_t stats_size;
@@ -109,6 +113,9 @@ struct bench_mmio_strategy {
 BENCH_MMIO_STRATEGIES(BENCH_MMIO_X_EXTERN)
 
 vm_fault_t bench_mmio_insert(struct vm_fault *vmf, enum bench_mmio_level level);
+
+bool bench_mmio_vma_is_backing(const struct vm_area_struct *vma);
+long bench_mmio_census(struct bench_mmio_census __user *ucensus);
 
 int bench_mmio_backing_claim(struct bench_mmio_dev *bm);
 void bench_mmio_backing_release(struct bench_mmio_dev *bm);

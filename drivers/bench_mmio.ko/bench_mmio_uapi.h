@@ -26,6 +26,7 @@
  *                    a misaligned or out-of-range ZAP range
  *         EBUSY      a SET ioctl while the file has mappings
  *         EFAULT     a bad argument pointer
+ *         EINTR      CENSUS killed while it waited for the mmap lock
  *   load  ENODEV     no backing (no bar=/phys= and no ivshmem device), no
  *                    such PCI device, or a BAR that is not assigned
  *         EINVAL     a malformed parameter, phys= over System RAM, a BAR
@@ -347,7 +348,7 @@ struct bench_mmio_range {
  *	BENCH_MMIO_LEVEL_* (a 1G PUD leaf counts once however much of it the
  *	range covers).
  * @pages: out: 4K pages of the range that are mapped by those leaves.
- * @reserved: out: zero.
+ * @reserved: in: must be zero; out: zero.
  *
  * Walks the caller's page tables, under the mmap lock, independently of
  * what the fault handlers counted: which levels actually map the range.

@@ -138,6 +138,24 @@
 #endif
 #endif /* CONFIG_PER_VMA_LOCK */
 
+/*
+ * Kernels with huge pfnmaps read PUD and PMD entries through pudp_get() and
+ * pmdp_get_lockless(); the READ_ONCE() fallback is the same load on 64-bit,
+ * so only a kernel that should have them is an error.
+ */
+#if IS_ENABLED(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
+#if !defined(HAVE_PUDP_GET) && !defined(CONFTEST_DISABLED_PUDP_GET)
+#error "bench_mmio: CONFIG_ARCH_SUPPORTS_PMD_PFNMAP, but" \
+	" no pudp_get() compiled: update conftest/pudp_get.c"
+#endif
+#if !defined(HAVE_PMDP_GET_LOCKLESS) && \
+	!defined(CONFTEST_DISABLED_PMDP_GET_LOCKLESS)
+#error "bench_mmio: CONFIG_ARCH_SUPPORTS_PMD_PFNMAP, but" \
+	" no pmdp_get_lockless() compiled:" \
+	" update conftest/pmdp_get_lockless.c"
+#endif
+#endif /* CONFIG_ARCH_SUPPORTS_PMD_PFNMAP */
+
 /* No fallback is possible for these: every kernel has one or the other. */
 #if !defined(HAVE_ZAP_VMA_PTES) && !defined(HAVE_ZAP_SPECIAL_VMA_RANGE)
 #error "bench_mmio:" \
@@ -290,6 +308,65 @@ static inline void bench_mmio_zap_vma(struct vm_area_struct *vma,
 #else
 	zap_special_vma_range(vma, addr, size);
 #endif
+}
+
+/*
+ * Page-table reads for BENCH_MMIO_CENSUS (census.c).  Entries change under
+ * a walker that holds only the mmap read lock (faults under the per-VMA
+ * lock, zaps), so each is read once, into a local.
+ */
+static inline pud_t bench_mmio_pudp_get(pud_t *pudp)
+{
+#ifdef HAVE_PUDP_GET
+	return pudp_get(pudp);
+#else
+	return READ_ONCE(*pudp);
+#endif
+}
+
+static inline pmd_t bench_mmio_pmdp_get(pmd_t *pmdp)
+{
+#ifdef HAVE_PMDP_GET_LOCKLESS
+	return pmdp_get_lockless(pmdp);
+#else
+	return READ_ONCE(*pmdp);
+#endif
+}
+
+/*
+ * A present PUD or PMD leaf (a huge entry, not a table).  pXd_leaf() is the
+ * name on every kernel since 5.7; on x86 6.1 it is pXd_large(), which 6.9
+ * removed.  Alone it is not enough: x86 6.12's pmd_leaf() and pud_leaf()
+ * test _PAGE_PSE only, and 6.1's pmd_large() too.
+ */
+static inline bool bench_mmio_pud_leaf(pud_t pud)
+{
+	return pud_present(pud) && pud_leaf(pud);
+}
+
+static inline bool bench_mmio_pmd_leaf(pmd_t pmd)
+{
+	return pmd_present(pmd) && pmd_leaf(pmd);
+}
+
+/*
+ * BENCH_MMIO_CENSUS reads PTE tables without their lock.  Modules cannot
+ * lock one on 6.5+: pte_offset_map_lock() and pte_offset_map() became
+ * wrappers of __pte_offset_map_lock() and __pte_offset_map(), which are not
+ * exported.  pte_offset_kernel() is inline on every kernel, but a highmem
+ * PTE table (CONFIG_HIGHPTE, 32-bit only) must be kmapped: no census there.
+ */
+#define BENCH_MMIO_CENSUS_WALK		(!IS_ENABLED(CONFIG_HIGHPTE))
+
+/*
+ * The PTE for @addr in the table that @pmd, a value the caller read and
+ * found to be a table (neither none, nor a leaf, nor bad), points to.  The
+ * caller holds rcu_read_lock(), as __pte_offset_map() does: 6.5+ frees some
+ * PTE tables by RCU (khugepaged, 6.14+ empty-table reclaim).
+ */
+static inline pte_t *bench_mmio_pte_offset(pmd_t *pmd, unsigned long addr)
+{
+	return pte_offset_kernel(pmd, addr);
 }
 
 #endif /* _BENCH_MMIO_COMPAT_H */

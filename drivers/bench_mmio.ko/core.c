@@ -52,9 +52,11 @@
 #include <linux/moduleparam.h>
 #include <linux/mount.h>
 #include <linux/pci.h>
+#include <linux/processor.h>
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #ifdef CONFIG_X86
@@ -224,7 +226,8 @@ static u64 bench_mmio_caps(void)
 /* What conftest.sh found and this build compiled in. */
 static u64 bench_mmio_features(void)
 {
-	u64 features = BENCH_MMIO_FEAT_MAY_SPLIT | BENCH_MMIO_FEAT_STATS_PAGE;
+	u64 features = BENCH_MMIO_FEAT_MAY_SPLIT | BENCH_MMIO_FEAT_STATS_PAGE |
+		       BENCH_MMIO_FEAT_FAULT_DELAY;
 
 	if (BENCH_MMIO_HUGE_FAULT)
 		features |= BENCH_MMIO_FEAT_HUGE_FAULT;
@@ -234,6 +237,8 @@ static u64 bench_mmio_features(void)
 		features |= BENCH_MMIO_FEAT_VMA_START_WRITE;
 	if (BENCH_MMIO_VM_FLAGS_SET)
 		features |= BENCH_MMIO_FEAT_VM_FLAGS_SET;
+	if (BENCH_MMIO_CENSUS_WALK)
+		features |= BENCH_MMIO_FEAT_CENSUS;
 	return features;
 }
 
@@ -328,13 +333,28 @@ static void bench_mmio_vm_close(struct vm_area_struct *vma)
 	atomic_dec(&bf->nr_vmas);
 }
 
+/*
+ * BENCH_MMIO_SET_FAULT_DELAY's busy-wait.  On the clock that user space's
+ * CLOCK_MONOTONIC reads rather than ndelay(), whose loop is only as long as
+ * the delay calibration says (a TCG guest's can be off): so the delay is a
+ * lower bound that a test can check.  Preemption only lengthens it.
+ */
+static void __cold bench_mmio_fault_delay(unsigned int ns)
+{
+	u64 end = ktime_get_ns() + ns;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
+
 /**
  * bench_mmio_vm_fault() - ->fault: the PTE level
  * @vmf: the fault.
  *
  * Reached for every fault of the remap (after a zap), pte and bulk
  * strategies, and for pmd and pud when ->huge_fault fell back or, as on 6.1,
- * is never called for a VM_PFNMAP VMA.
+ * is never called for a VM_PFNMAP VMA.  Busy-waits the file's fault delay
+ * first, as ->huge_fault does: the core's dispatch, so every strategy gets it.
  *
  * Return: the strategy's answer for BENCH_MMIO_LEVEL_PTE.
  */
@@ -342,6 +362,8 @@ static vm_fault_t bench_mmio_vm_fault(struct vm_fault *vmf)
 {
 	struct bench_mmio_file *bf = vmf->vma->vm_private_data;
 
+	if (unlikely(bf->fault_delay_ns))
+		bench_mmio_fault_delay(bf->fault_delay_ns);
 	return bf->strategy->fault(vmf, BENCH_MMIO_LEVEL_PTE);
 }
 
@@ -364,6 +386,8 @@ bench_mmio_vm_huge_fault(struct vm_fault *vmf, bench_mmio_huge_fault_arg arg)
 	struct bench_mmio_file *bf = vmf->vma->vm_private_data;
 	enum bench_mmio_level level = bench_mmio_huge_fault_level(arg);
 
+	if (unlikely(bf->fault_delay_ns))
+		bench_mmio_fault_delay(bf->fault_delay_ns);
 	if (level > bench_mmio_file_level(bf))
 		return VM_FAULT_FALLBACK;
 	return bf->strategy->fault(vmf, level);
@@ -415,6 +439,13 @@ static const struct vm_operations_struct bench_mmio_huge_vm_ops = {
 	.fault = bench_mmio_vm_fault,
 	.huge_fault = BENCH_MMIO_HUGE_FAULT_OP(bench_mmio_vm_huge_fault),
 };
+
+/* A mapping of the backing made from any open file of the device. */
+bool bench_mmio_vma_is_backing(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &bench_mmio_vm_ops ||
+	       vma->vm_ops == &bench_mmio_huge_vm_ops;
+}
 
 /*
  * The statistics mapping.  Its pages are ordinary (vmalloc) pages, handed to
@@ -683,9 +714,10 @@ static long bench_mmio_get_info(struct bench_mmio_file *bf,
 }
 
 /*
- * BENCH_MMIO_SET_STRATEGY, _SET_ALIGN, _SET_CACHE.  Refused with EINVAL for
- * non-zero flags or an out-of-range value, and EBUSY while the file has
- * mappings of the backing (the statistics mapping does not count).
+ * BENCH_MMIO_SET_STRATEGY, _SET_ALIGN, _SET_CACHE, _SET_FAULT_DELAY.
+ * Refused with EINVAL for non-zero flags or an out-of-range value, and EBUSY
+ * while the file has mappings of the backing (the statistics mapping does
+ * not count).
  */
 static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 			   struct bench_mmio_set __user *uset)
@@ -708,9 +740,13 @@ static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 		field = &bf->align;
 		nr = BENCH_MMIO_NR_ALIGNS;
 		break;
-	default:
+	case BENCH_MMIO_SET_CACHE:
 		field = &bf->cache;
 		nr = BENCH_MMIO_NR_CACHES;
+		break;
+	default:
+		field = &bf->fault_delay_ns;
+		nr = BENCH_MMIO_MAX_FAULT_DELAY_NS + 1;
 		break;
 	}
 	if (set.value >= nr)
@@ -829,7 +865,8 @@ static long bench_mmio_set_revoked(struct file *file, bool revoke)
  *
  * Return: 0 or a negative errno: -ENOTTY for an unknown command, -EFAULT
  * for a bad pointer, -EINVAL for a bad value or non-zero flags, -EBUSY for
- * a SET while the file has mappings of the backing.
+ * a SET while the file has mappings of the backing, -EINTR for a CENSUS
+ * killed while it waited for the mmap lock.
  */
 static long bench_mmio_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
@@ -843,6 +880,7 @@ static long bench_mmio_ioctl(struct file *file, unsigned int cmd,
 	case BENCH_MMIO_SET_STRATEGY:
 	case BENCH_MMIO_SET_ALIGN:
 	case BENCH_MMIO_SET_CACHE:
+	case BENCH_MMIO_SET_FAULT_DELAY:
 		return bench_mmio_set(bf, cmd, uarg);
 	case BENCH_MMIO_GET_STATS:
 		return bench_mmio_get_stats(bf, uarg);
@@ -855,6 +893,8 @@ static long bench_mmio_ioctl(struct file *file, unsigned int cmd,
 		return bench_mmio_set_revoked(file, true);
 	case BENCH_MMIO_RESTORE:
 		return bench_mmio_set_revoked(file, false);
+	case BENCH_MMIO_CENSUS:
+		return bench_mmio_census(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench_mmio_uapi.h"
@@ -215,6 +216,36 @@ static void print_stats(struct __test_metadata *_metadata, const char *what,
 	       ULL(st->fallbacks[0]), ULL(st->fallbacks[1]), ULL(st->fallbacks[2]),
 	       ULL(st->pages), ULL(st->sigbus), ULL(st->zaps), ULL(st->mmaps),
 	       ULL(st->insert_errors));
+}
+
+/* BENCH_MMIO_CENSUS of [p, p + len), out fields poisoned first; 0 or the errno. */
+static int census_errno(int fd, const void *p, u64 len, u64 flags, struct bench_mmio_census *c)
+{
+	memset(c, 0xff, sizeof(*c));
+	c->addr = (u64)(uintptr_t)p;
+	c->length = len;
+	c->flags = flags;
+	memset(c->reserved, 0, sizeof(c->reserved));
+	return ioctl(fd, BENCH_MMIO_CENSUS, c) ? errno : 0;
+}
+
+static void census(struct __test_metadata *_metadata, int fd, const void *p, u64 len,
+		   struct bench_mmio_census *c)
+{
+	int err = census_errno(fd, p, len, 0, c);
+
+	ASSERT_EQ(err, 0) TH_LOG("CENSUS(%p, %#llx): %s", p, ULL(len), strerror(err));
+	for (unsigned int i = 0; i < ARRAY_SIZE(c->reserved); i++)
+		EXPECT_EQ(c->reserved[i], 0) TH_LOG("census.reserved[%u]", i);
+	EXPECT_EQ(c->addr, (u64)(uintptr_t)p);
+	EXPECT_EQ(c->length, len);
+}
+
+static void print_census(struct __test_metadata *_metadata, const char *what,
+			 const struct bench_mmio_census *c)
+{
+	TH_LOG("%s: census leaves PTE %llu PMD %llu PUD %llu, pages %llu", what,
+	       ULL(c->leaves[0]), ULL(c->leaves[1]), ULL(c->leaves[2]), ULL(c->pages));
 }
 
 /* The largest level strategy s can deliver here, from caps (max_level must agree). */
@@ -594,6 +625,10 @@ TEST(info)
 	if (info.caps & (BENCH_MMIO_CAP_CORE_PMD | BENCH_MMIO_CAP_CORE_PUD))
 		EXPECT_TRUE(info.features & BENCH_MMIO_FEAT_HUGE_FAULT)
 			TH_LOG("the core calls ->huge_fault but the module has none");
+	EXPECT_TRUE(info.features & BENCH_MMIO_FEAT_FAULT_DELAY);
+#if defined(__x86_64__) || defined(__aarch64__)
+	EXPECT_TRUE(info.features & BENCH_MMIO_FEAT_CENSUS) TH_LOG("no census on a 64-bit kernel");
+#endif
 	if (info.caps & BENCH_MMIO_CAP_CORE_PUD)
 		EXPECT_TRUE(info.features & BENCH_MMIO_FEAT_MAY_SPLIT)
 			TH_LOG("PUD pfnmaps without ->may_split crash on a split (6.12.117)");
@@ -962,6 +997,173 @@ TEST(stats_map_revoke_fork)
 }
 
 /* ---------------------------------------------------------------------- */
+/* The census and the fault delay                                           */
+/* ---------------------------------------------------------------------- */
+
+#define OPEN_CENSUS_DEVICE(fd, info) do {					\
+	OPEN_DEVICE(fd, info);							\
+	if (!((info)->features & BENCH_MMIO_FEAT_CENSUS))			\
+		SKIP(return, "the module was built without BENCH_MMIO_CENSUS");	\
+} while (0)
+
+/* CENSUS refuses anything but a page-aligned range inside one VMA of the device. */
+TEST(census_misuse)
+{
+	const u64 len = 4 * SZ_1M;
+	struct bench_mmio_census c;
+	struct bench_mmio_info info;
+	char *p, *q, *anon;
+	int fd, other;
+
+	OPEN_CENSUS_DEVICE(fd, &info);
+	/* pud, whatever the module's default: a split remap VMA upsets x86 PAT */
+	ASSERT_EQ(dev_set(fd, BENCH_MMIO_SET_STRATEGY, BENCH_MMIO_STRATEGY_PUD, 0, NULL), 0);
+	other = open_dev(_metadata, BENCH_MMIO_STRATEGY_PUD, BENCH_MMIO_ALIGN_AUTO, BENCH_MMIO_CACHE_UC);
+	p = map(_metadata, fd, len, 0);
+	touch_all(p, len);
+
+	/* the good case, also through another open file of the device */
+	census(_metadata, fd, p, len, &c);
+	EXPECT_EQ(c.pages, PAGES(len));
+	census(_metadata, other, p + SZ_4K, len - SZ_4K, &c);
+	EXPECT_EQ(c.pages, PAGES(len) - 1) TH_LOG("a census through another file of the device");
+
+	/* the range itself */
+	EXPECT_EQ(census_errno(fd, p + 1, SZ_4K, 0, &c), EINVAL);
+	EXPECT_EQ(census_errno(fd, p + 2048, SZ_4K, 0, &c), EINVAL);
+	EXPECT_EQ(census_errno(fd, p, SZ_4K + 1, 0, &c), EINVAL);
+	EXPECT_EQ(census_errno(fd, p, 2048, 0, &c), EINVAL);
+	EXPECT_EQ(census_errno(fd, p, 0, 0, &c), EINVAL);
+	EXPECT_EQ(census_errno(fd, p, ~0ULL & ~(SZ_4K - 1), 0, &c), EINVAL) TH_LOG("a length that wraps");
+	EXPECT_EQ(census_errno(fd, (void *)(uintptr_t)(~0ULL & ~(SZ_4K - 1)), 2 * SZ_4K, 0, &c), EINVAL);
+	EXPECT_EQ(census_errno(fd, NULL, SZ_4K, 0, &c), EINVAL);
+	/* flags and reserved input */
+	EXPECT_EQ(census_errno(fd, p, len, 1, &c), EINVAL);
+	EXPECT_EQ(census_errno(fd, p, len, 1ULL << 63, &c), EINVAL);
+	for (unsigned int i = 0; i < ARRAY_SIZE(c.reserved); i += ARRAY_SIZE(c.reserved) - 1) {
+		memset(&c, 0, sizeof(c));
+		c.addr = (u64)(uintptr_t)p;
+		c.length = len;
+		c.reserved[i] = 1;
+		EXPECT_EQ(ioctl(fd, BENCH_MMIO_CENSUS, &c), -1) TH_LOG("reserved[%u] = 1 accepted", i);
+		EXPECT_EQ(errno, EINVAL);
+	}
+	/* past either end of the VMA */
+	EXPECT_EQ(census_errno(fd, p, len + SZ_4K, 0, &c), EINVAL);
+	EXPECT_EQ(census_errno(fd, p - SZ_4K, len, 0, &c), EINVAL);
+	/* not a mapping of the device: anonymous memory, the statistics, nothing */
+	anon = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(anon, MAP_FAILED);
+	memset(anon, 1, len);
+	EXPECT_EQ(census_errno(fd, anon, len, 0, &c), EINVAL);
+	unmap(_metadata, anon, len);
+	EXPECT_EQ(census_errno(fd, anon, len, 0, &c), EINVAL);
+	if (info.features & BENCH_MMIO_FEAT_STATS_PAGE) {
+		const struct bench_mmio_stats *sp = map_stats(_metadata, fd, &info);
+
+		EXPECT_EQ(census_errno(fd, sp, info.stats_size, 0, &c), EINVAL);
+		unmap(_metadata, (void *)sp, info.stats_size);
+	}
+	/* a bad pointer */
+	EXPECT_EQ(ioctl(fd, BENCH_MMIO_CENSUS, NULL), -1);
+	EXPECT_EQ(errno, EFAULT);
+
+	/* two VMAs of the device side by side: one at a time only */
+	q = reserve_va(_metadata, 2 * len, SZ_2M, 0);
+	map_fixed(_metadata, fd, q, len, 0);
+	map_fixed(_metadata, other, q + len, len, len);
+	EXPECT_EQ(census_errno(fd, q, 2 * len, 0, &c), EINVAL) TH_LOG("a census across two VMAs");
+	census(_metadata, fd, q, len, &c);
+	census(_metadata, fd, q + len, len, &c);
+	unmap(_metadata, q, 2 * len);
+
+	/* a VMA split by a hole: each piece, not across the hole (a split 2M refaults as 4K) */
+	unmap(_metadata, p + len / 2, SZ_4K);
+	EXPECT_EQ(census_errno(fd, p, len, 0, &c), EINVAL) TH_LOG("a census across a hole");
+	touch_all(p, len / 2);
+	touch_all(p + len / 2 + SZ_4K, len / 2 - SZ_4K);
+	census(_metadata, fd, p, len / 2, &c);
+	EXPECT_EQ(c.pages, PAGES(len / 2));
+	census(_metadata, fd, p + len / 2 + SZ_4K, len / 2 - SZ_4K, &c);
+	EXPECT_EQ(c.pages, PAGES(len / 2) - 1);
+	unmap(_metadata, p, len);
+	EXPECT_EQ(census_errno(fd, p, len / 2, 0, &c), EINVAL) TH_LOG("a census of an unmapped range");
+	close(other);
+	close(fd);
+}
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/*
+ * SET_FAULT_DELAY: refused above the maximum, with flags, or while mapped;
+ * per file; every fault of a pte mapping then takes at least the delay.
+ * Only lower bounds are checked: a busy-wait cannot be shorter than asked.
+ */
+TEST(fault_delay)
+{
+	const u64 len = 4 * SZ_1M, delay = 50000;
+	struct bench_mmio_info info;
+	struct bench_mmio_stats st;
+	u64 old = ~0ULL, t0, t1, a, min = ~0ULL;
+	volatile u64 *w;
+	int fd, other;
+	char *p;
+
+	OPEN_DEVICE(fd, &info);
+	if (!(info.features & BENCH_MMIO_FEAT_FAULT_DELAY))
+		SKIP(return, "the module was built without BENCH_MMIO_SET_FAULT_DELAY");
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_FAULT_DELAY, BENCH_MMIO_MAX_FAULT_DELAY_NS + 1, 0, NULL),
+		  EINVAL);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_FAULT_DELAY, ~0ULL, 0, NULL), EINVAL);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_FAULT_DELAY, delay, 1, NULL), EINVAL);
+	EXPECT_EQ(ioctl(fd, BENCH_MMIO_SET_FAULT_DELAY, NULL), -1);
+	EXPECT_EQ(errno, EFAULT);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_FAULT_DELAY, BENCH_MMIO_MAX_FAULT_DELAY_NS, 0, &old), 0);
+	EXPECT_EQ(old, 0) TH_LOG("the default delay");
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_FAULT_DELAY, 0, 0, &old), 0);
+	EXPECT_EQ(old, BENCH_MMIO_MAX_FAULT_DELAY_NS);
+
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_STRATEGY, BENCH_MMIO_STRATEGY_PTE, 0, NULL), 0);
+	p = map(_metadata, fd, len, 0);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_FAULT_DELAY, delay, 0, NULL), EBUSY);
+	unmap(_metadata, p, len);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_FAULT_DELAY, delay, 0, &old), 0);
+	EXPECT_EQ(old, 0);
+	/* per file: another file keeps its own */
+	other = open_raw(_metadata);
+	EXPECT_EQ(dev_set(other, BENCH_MMIO_SET_FAULT_DELAY, 0, 0, &old), 0);
+	EXPECT_EQ(old, 0) TH_LOG("a delay set on one file showed in another");
+	close(other);
+
+	p = map(_metadata, fd, len, 0);
+	t0 = now_ns();
+	for (u64 off = 0; off < len; off += SZ_4K) {
+		w = (volatile u64 *)(p + off);
+		a = now_ns();
+		(void)*w;
+		a = now_ns() - a;
+		min = a < min ? a : min;
+	}
+	t1 = now_ns();
+	get_stats(_metadata, fd, &st);
+	TH_LOG("pte %llu MiB, delay %llu ns: populate %llu ns for %llu faults, shortest fault %llu ns",
+	       ULL(len >> 20), ULL(delay), ULL(t1 - t0), ULL(st.faults[BENCH_MMIO_LEVEL_PTE]), ULL(min));
+	EXPECT_EQ(st.faults[BENCH_MMIO_LEVEL_PTE], PAGES(len));
+	EXPECT_GE(t1 - t0, PAGES(len) * delay) TH_LOG("the populate was shorter than its faults' delays");
+	EXPECT_GE(min, delay) TH_LOG("a fault took less than the delay");
+	unmap(_metadata, p, len);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_FAULT_DELAY, 0, 0, &old), 0);
+	EXPECT_EQ(old, delay);
+	close(fd);
+}
+
+/* ---------------------------------------------------------------------- */
 /* Per strategy: the fixture "dev", one variant per strategy                */
 /* ---------------------------------------------------------------------- */
 
@@ -1311,6 +1513,158 @@ TEST_F(dev, zap)
 	get_stats(_metadata, t.fd, &b);
 	EXPECT_EQ(total_faults(&b), total_faults(&a));
 	untouch(_metadata, &t);
+}
+
+/*
+ * What a census of a freshly populated mapping must find: a strategy that
+ * faults inserts one leaf per fault, at the level of the fault; remap and
+ * bulk map every page with a PTE however many faults they took.
+ */
+static void census_want(unsigned int s, const u64 faults[BENCH_MMIO_NR_LEVELS], u64 pages,
+			u64 want[BENCH_MMIO_NR_LEVELS])
+{
+	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+		want[l] = theory_strategy_populate[s] == BENCH_MMIO_POPULATE_FAULT ? faults[l] : 0;
+	if (theory_strategy_populate[s] != BENCH_MMIO_POPULATE_FAULT)
+		want[BENCH_MMIO_LEVEL_PTE] = pages;
+}
+
+/* The README's numbers (literal_cases[]) for a census of a touched align=auto mapping. */
+static void check_literal_census(struct __test_metadata *_metadata, const struct bench_mmio_info *info,
+				 const char *what, unsigned int s, u64 len,
+				 const struct bench_mmio_census *c)
+{
+	const struct literal *lc = NULL;
+	u64 want[BENCH_MMIO_NR_LEVELS];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(literal_cases); i++)
+		if (literal_cases[i].strategy == s && literal_cases[i].len == len)
+			lc = &literal_cases[i];
+	if (!lc || info->phys_base % SZ_1G) {
+		TH_LOG("%s: no literal numbers for this case", what);
+		return;
+	}
+	if (huge_kernel(info) && deliverable(info, PUD) == BENCH_MMIO_LEVEL_PUD) {
+		census_want(s, lc->huge, lc->pages, want);
+	} else if (flat_kernel(info)) {
+		census_want(s, lc->flat, lc->pages, want);
+	} else {
+		TH_LOG("%s: caps %#llx: no literal numbers", what, ULL(info->caps));
+		return;
+	}
+	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+		CHECK_COUNT("README", what, level_name[l], want[l], c->leaves[l]);
+	CHECK_COUNT("README", what, "pages", lc->pages, c->pages);
+}
+
+/*
+ * The census of a fresh populated mapping finds the leaves that the fault
+ * counters and theory_expect() say were inserted, and all of its pages.
+ */
+static void census_case(struct __test_metadata *_metadata, FIXTURE_DATA(dev) *self, u64 len,
+			bool zap_half)
+{
+	struct bench_mmio_census c, lo, hi;
+	u64 want[BENCH_MMIO_NR_LEVELS], st_faults[BENCH_MMIO_NR_LEVELS];
+	struct touched t;
+	char what[64];
+
+	if (!(self->info.features & BENCH_MMIO_FEAT_CENSUS))
+		SKIP(return, "the module was built without BENCH_MMIO_CENSUS");
+	if (self->info.size < len)
+		SKIP(return, "a backing of %llu MiB cannot hold %llu MiB", ULL(self->info.size >> 20),
+		     ULL(len >> 20));
+	snprintf(what, sizeof(what), "census %s %llu MiB", self->name, ULL(len >> 20));
+	map_touch_check(_metadata, &self->info, what, self->s, BENCH_MMIO_ALIGN_AUTO, NULL, len, 0, &t);
+	census(_metadata, self->fd, t.p, len, &c);
+	print_census(_metadata, what, &c);
+
+	census_want(self->s, t.exp.faults, t.exp.pages, want);
+	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+		CHECK_COUNT("theory", what, level_name[l], want[l], c.leaves[l]);
+	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+		st_faults[l] = t.st.faults[l];
+	census_want(self->s, st_faults, t.st.pages, want);
+	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+		CHECK_COUNT("GET_STATS", what, level_name[l], want[l], c.leaves[l]);
+	CHECK_COUNT("length", what, "pages", PAGES(len), c.pages);
+	check_literal_census(_metadata, &self->info, what, self->s, len, &c);
+
+	if (zap_half) {
+		/* the upper half goes, whole leaves at every level; the lower half stays */
+		census(_metadata, self->fd, t.p, len / 2, &lo);
+		zap(_metadata, t.fd, len / 2, len / 2);
+		census(_metadata, self->fd, t.p, len, &c);
+		print_census(_metadata, "after ZAP of the upper half", &c);
+		census(_metadata, self->fd, t.p + len / 2, len / 2, &hi);
+		for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++) {
+			CHECK_COUNT("lower half", "after ZAP of the upper half", level_name[l],
+				    lo.leaves[l], c.leaves[l]);
+			CHECK_COUNT("half", "after ZAP of the upper half", level_name[l],
+				    want[l] / 2, c.leaves[l]);
+			CHECK_COUNT("zero", "the zapped upper half", level_name[l], 0ULL,
+				    hi.leaves[l]);
+		}
+		CHECK_COUNT("half", "after ZAP of the upper half", "pages", PAGES(len / 2), c.pages);
+		EXPECT_EQ(hi.pages, 0);
+		/* and a touch maps it again as it was */
+		touch_all(t.p, len);
+		census(_metadata, self->fd, t.p, len, &hi);
+		for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+			CHECK_COUNT("refault", "after touching the zapped half", level_name[l],
+				    want[l], hi.leaves[l]);
+		CHECK_COUNT("refault", "after touching the zapped half", "pages", PAGES(len), hi.pages);
+	}
+	untouch(_metadata, &t);
+}
+
+TEST_F(dev, census_64m)
+{
+	census_case(_metadata, self, 64 * SZ_1M, true);
+}
+
+TEST_F_TIMEOUT(dev, census_1g, 300)
+{
+	census_case(_metadata, self, SZ_1G, false);
+}
+
+/*
+ * Before any touch a census finds only what ->mmap populated; after one
+ * touch, exactly the pages the fault (or the mmap) made present.
+ */
+TEST_F(dev, census_unpopulated)
+{
+	const u64 len = 64 * SZ_1M;
+	struct bench_mmio_census c;
+	struct bench_mmio_stats st;
+	int fd;
+	char *p;
+
+	if (!(self->info.features & BENCH_MMIO_FEAT_CENSUS))
+		SKIP(return, "the module was built without BENCH_MMIO_CENSUS");
+	fd = open_dev(_metadata, self->s, BENCH_MMIO_ALIGN_AUTO, BENCH_MMIO_CACHE_UC);
+	p = map(_metadata, fd, len, 0);
+	census(_metadata, self->fd, p, len, &c);
+	print_census(_metadata, "right after mmap", &c);
+	if (theory_strategy_populate[self->s] == BENCH_MMIO_POPULATE_MMAP) {
+		EXPECT_EQ(c.leaves[BENCH_MMIO_LEVEL_PTE], PAGES(len));
+		EXPECT_EQ(c.pages, PAGES(len));
+	} else {
+		for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+			EXPECT_EQ(c.leaves[l], 0) TH_LOG("%s leaves before any touch", level_name[l]);
+		EXPECT_EQ(c.pages, 0);
+	}
+	touch_all(p + len / 2, SZ_4K);
+	get_stats(_metadata, fd, &st);
+	census(_metadata, self->fd, p, len, &c);
+	print_census(_metadata, "after one touch", &c);
+	EXPECT_EQ(c.pages, st.pages) TH_LOG("census pages against GET_STATS pages");
+	EXPECT_GT(c.pages, 0);
+	if (theory_strategy_populate[self->s] == BENCH_MMIO_POPULATE_FAULT)
+		for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+			EXPECT_EQ(c.leaves[l], st.faults[l]) TH_LOG("%s leaves against faults", level_name[l]);
+	unmap(_metadata, p, len);
+	close(fd);
 }
 
 /* REVOKE gives SIGBUS on reads and writes; RESTORE gives the data back. */
