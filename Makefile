@@ -45,7 +45,8 @@ bench_args := --profile=$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
 	$(if $(REPS),--reps=$(REPS)) $(if $(ACCESS),--access=$(ACCESS)) \
 	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
 
-.PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean
+.PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean \
+	compare compare-kernels validate
 
 all: build
 
@@ -97,6 +98,27 @@ test: deps-check
 plot: deps-check
 	plot/plot $(or $(RESULT),$$(ls -t $(OUT)/*.json 2>/dev/null | head -n 1))
 
+# A and B: result files or directories (several = several boots a side).
+THRESHOLD ?= 5
+compare: deps-check
+	$(if $(and $(A),$(B)),,$(error compare needs A="a.json ..." B="b.json ..." [THRESHOLD=5]))
+	@compare/compare -a $(A) -b $(B) --threshold $(THRESHOLD) $(if $(MARKDOWN),--markdown)
+
+# Interleaved boots of each kernel, compared and drawn in one directory.
+KERNELS ?= debian-6.1 debian-6.12
+ROUNDS ?= 5
+compare-kernels: $(BENCH_BIN)
+	@KERNELS="$(KERNELS)" ROUNDS=$(ROUNDS) THRESHOLD=$(THRESHOLD) DIR=$(DIR) BENCH=$(BENCH) \
+		STRATEGY=$(STRATEGY) PROFILE=$(PROFILE) SIZE=$(SIZE) REPS=$(REPS) ALIGN=$(ALIGN) \
+		ACCESS=$(ACCESS) CACHE=$(CACHE) OFFSET=$(OFFSET) scripts/compare-kernels
+
+# The comparison's false-alarm and detection rates (needs --fault-delay).
+validate: $(BENCH_BIN)
+	scripts/validate $(if $(filter command line,$(origin STRATEGY)),--strategy $(STRATEGY)) \
+		$(if $(SIZE),--size $(SIZE)) $(if $(REPS),--reps $(REPS)) $(if $(TRIALS),--trials $(TRIALS)) \
+		$(if $(RUNS),--runs $(RUNS)) $(if $(SHIFT),--shift $(SHIFT)) --threshold $(THRESHOLD) \
+		$(if $(DIR),--out $(DIR))
+
 help:
 	@echo 'bench_mmio: how Linux maps device memory (VM_PFNMAP) into user space'
 	@echo
@@ -110,7 +132,10 @@ help:
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
 	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
 	@echo '  make test            unit tests + the module in 6.12 and 6.1 guests (TAP)'
-	@echo '  make plot [RESULT=results/x.json]                     figures from a result'
+	@echo '  make plot [RESULT=results/x.json]                     figures (SVG + PNG) from results'
+	@echo '  make compare A="a.json ..." B="b.json ..." [THRESHOLD=5] [MARKDOWN=1]   is B worse than A? (exit 1: yes)'
+	@echo '  make compare-kernels KERNELS="debian-6.1 debian-6.12" [ROUNDS=5] [PROFILE=] [BENCH=] [STRATEGY=]'
+	@echo '  make validate [KERNEL=] [TRIALS=3] [RUNS=6] [SHIFT=5]   false-alarm and detection rates of compare'
 	@echo '  make clean           remove build/ (keeps downloaded kernels: make distclean)'
 
 clean:
