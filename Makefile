@@ -71,6 +71,9 @@ $(SELFTEST_BIN): deps-check FORCE
 FORCE:
 
 comma := ,
+# OUT= a directory, or the result's own file name when it ends in .json.
+out_file := $(filter %.json,$(OUT))
+out_dir := $(if $(out_file),$(patsubst %/,%,$(dir $(OUT))),$(OUT))
 # Baselines with hugetlb pages get them reserved in the guest.
 hugetlb_targets := $(filter baselines everything hugetlb2m hugetlb1g,$(subst $(comma), ,$(STRATEGY)))
 hugetlb_size = $(or $(SIZE),$(call profile_key,size),256M)
@@ -79,10 +82,10 @@ bench: $(BENCH_BIN)
 	@test -f $(PROFILE_FILE) || { echo "make: no profile $(PROFILE_FILE) (see config/)"; exit 2; }
 	@# Bad options fail here, before a guest boots; baselines alone need no module.
 	@cd $(dir $(PROFILE_FILE)) && $(BENCH_BIN) $(BENCH) $(bench_args) --check >$(BUILD)/.bench-check
-	scripts/vm-run --min-bar $(bar_min) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
+	scripts/vm-run --out $(out_dir) --min-bar $(bar_min) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
 		$$(grep -q '^needs-device: no' $(BUILD)/.bench-check && echo --no-module) \
 		$(if $(hugetlb_targets),--hugetlb $(hugetlb_size)) \
-		--cmd "bench_mmio $(BENCH) $(bench_args)"
+		--cmd "bench_mmio $(BENCH) $(bench_args)$(if $(out_file), --out=\$$BENCH_MMIO_OUT/$(notdir $(out_file)))"
 
 # CMD and ADD reach vm-run through the environment, quotes and all.
 vm-run: deps-check

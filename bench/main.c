@@ -23,6 +23,14 @@
 
 static struct common_params common;
 
+/* --out names a file, not a directory, when it ends in ".json". */
+static bool out_is_file(const char *out)
+{
+	size_t n = strlen(out);
+
+	return n >= 5 && !strcmp(out + n - 5, ".json");
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -137,6 +145,7 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 	struct utsname u;
 	char err[OPT_ERRLEN + 64], path[4096], which[256];
 	const char *out;
+	static char out_file[4096], out_dir[4096];
 	time_t created = time(NULL);
 	bool needs_device;
 	json_t *doc;
@@ -178,6 +187,18 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 	out = common.out ? common.out : getenv("BENCH_MMIO_OUT");
 	if (!out || !*out)
 		out = "./results";
+	/* --out=DIR/NAME.json names the result file itself. */
+	if (out_is_file(out)) {
+		size_t dl = strrchr(out, '/') ? (size_t)(strrchr(out, '/') - out) : 0;
+
+		if (strlen(out) >= sizeof(out_file) || !strcmp(out + dl + !!dl, ".json")) {
+			fprintf(stderr, "bench_mmio %s: --out=%s: not a usable file name\n", b->name, out);
+			return EXIT_USAGE;
+		}
+		snprintf(out_file, sizeof(out_file), "%s", out);
+		snprintf(out_dir, sizeof(out_dir), "%.*s", dl ? (int)dl : 1, dl ? out : ".");
+		out = out_dir;
+	}
 
 	aslr_disable_reexec(full_argv, &aslr);	/* may not return */
 
@@ -248,7 +269,9 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 
 	uname(&u);
 	which_name(common.targets, which, sizeof(which));
-	if (result_path(path, sizeof(path), out, b->name, which, u.release, created)) {
+	if (out_file[0])
+		snprintf(path, sizeof(path), "%s", out_file);
+	else if (result_path(path, sizeof(path), out, b->name, which, u.release, created)) {
 		fprintf(stderr, "bench_mmio %s: result path too long\n", b->name);
 		json_decref(doc);
 		return 1;
