@@ -18,7 +18,8 @@ CACHE ?=
 OFFSET ?=
 OUT ?= $(TOP)/results
 
-# Where it runs: debian-6.12 | debian-6.1 | host | a bzImage with KDIR=.
+# Where it runs: debian-6.12 | debian-6.1 | debian-7.2 | debian-7.3-rc | host |
+# a bzImage with KDIR=.
 # vm-run picks the default (host when modules load here, else debian-6.12).
 KERNEL ?=
 KDIR ?=
@@ -46,7 +47,7 @@ bench_args := --profile=$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
 	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
 
 .PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean \
-	compare compare-kernels validate
+	compare compare-kernels validate kernel-table
 
 all: build
 
@@ -115,6 +116,18 @@ compare-kernels: $(BENCH_BIN)
 		STRATEGY=$(STRATEGY) PROFILE=$(PROFILE) SIZE=$(SIZE) REPS=$(REPS) ALIGN=$(ALIGN) \
 		ACCESS=$(ACCESS) CACHE=$(CACHE) OFFSET=$(OFFSET) scripts/compare-kernels
 
+# The README's kernel table from real results: each kernel without them in
+# OUT gets one guest boot (1 GiB of every strategy, pud 256M ALIGN=none).
+TABLE_KERNELS ?=
+kernel_table = scripts/kernel-table $(if $(TABLE_KERNELS),--kernels "$(TABLE_KERNELS)")
+kernel-table: $(BENCH_BIN)
+	@for k in $$($(kernel_table) --missing $(OUT)); do \
+		scripts/vm-run --kernel $$k --out $(OUT) --add $(BENCH_BIN) --cmd \
+			'bench_mmio fault --strategy=all --size=1G --reps=1 --quiet && bench_mmio fault --strategy=pud --size=256M --align=none --reps=1 --quiet' \
+			|| exit 1; \
+	done
+	@$(kernel_table) --readme README.md $(OUT)
+
 # The comparison's false-alarm and detection rates (needs --fault-delay).
 validate: $(BENCH_BIN)
 	scripts/validate $(if $(filter command line,$(origin STRATEGY)),--strategy $(STRATEGY)) \
@@ -132,10 +145,11 @@ help:
 	@echo '      BENCH=fault|tlb   (bench_mmio list describes each and its options)'
 	@echo '      SIZE=1G ALIGN=auto|none|pmd|pud REPS=5 ACCESS=auto|read|write CACHE=uc|wc OFFSET=0'
 	@echo '      PROFILE=default   (config/PROFILE.conf; SIZE etc. override it)'
-	@echo '      KERNEL=debian-6.12|debian-6.1|host|/path/bzImage (KDIR=its build tree)'
+	@echo '      KERNEL=debian-6.12|debian-6.1|debian-7.2|debian-7.3-rc|host|/path/bzImage (KDIR=its build tree)'
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
 	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
-	@echo '  make test            unit tests + the module in 6.12 and 6.1 guests (TAP)'
+	@echo '  make test            unit tests + the module in 6.12, 6.1, 7.2 and 7.3-rc guests (TAP; TEST_KERNELS=)'
+	@echo '  make kernel-table [TABLE_KERNELS=...]                 README kernel table from results/ (boots what is missing)'
 	@echo '  make plot [RESULT=results/x.json]                     figures (SVG + PNG) from results'
 	@echo '  make compare A="a.json ..." B="b.json ..." [THRESHOLD=5] [MARKDOWN=1]   is B worse than A? (exit 1: yes)'
 	@echo '  make compare-kernels KERNELS="debian-6.1 debian-6.12" [ROUNDS=5] [PROFILE=] [BENCH=] [STRATEGY=]'
