@@ -121,12 +121,12 @@ compare-kernels: $(BENCH_BIN)
 TABLE_KERNELS ?=
 kernel_table = scripts/kernel-table $(if $(TABLE_KERNELS),--kernels "$(TABLE_KERNELS)")
 kernel-table: $(BENCH_BIN)
-	@for k in $$($(kernel_table) --missing $(OUT)); do \
-		scripts/vm-run --kernel $$k --out $(OUT) --add $(BENCH_BIN) --cmd \
+	@for k in $$($(kernel_table) --missing $(out_dir)); do \
+		scripts/vm-run --kernel $$k --out $(out_dir) --add $(BENCH_BIN) --cmd \
 			'bench_mmio fault --strategy=all --size=1G --reps=1 --quiet && bench_mmio fault --strategy=pud --size=256M --align=none --reps=1 --quiet' \
 			|| exit 1; \
 	done
-	@$(kernel_table) --readme README.md $(OUT)
+	@$(kernel_table) --readme README.md $(out_dir)
 
 # The comparison's false-alarm and detection rates (needs --fault-delay).
 validate: $(BENCH_BIN)
