@@ -188,6 +188,7 @@ enum bench_mmio_level {
 #define BENCH_MMIO_FEAT_STATS_PAGE	(1ULL << 5) /* the read-only statistics mapping */
 #define BENCH_MMIO_FEAT_CENSUS		(1ULL << 6) /* BENCH_MMIO_CENSUS walks page tables */
 #define BENCH_MMIO_FEAT_FAULT_DELAY	(1ULL << 7) /* BENCH_MMIO_SET_FAULT_DELAY */
+#define BENCH_MMIO_FEAT_ACCESS		(1ULL << 8) /* ->access: ptrace, /proc/PID/mem, gdb */
 
 /* The largest BENCH_MMIO_SET_FAULT_DELAY, in ns. */
 #define BENCH_MMIO_MAX_FAULT_DELAY_NS	100000

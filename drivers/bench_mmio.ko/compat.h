@@ -208,6 +208,20 @@ bench_mmio_huge_fault_level(unsigned int arg)
 }
 #endif
 
+/*
+ * ->access for ptrace and /proc/PID/mem (a debugger reading the mapping):
+ * generic_access_phys() ioremaps the pfn the page tables hold (6.12+ also
+ * through PMD/PUD leaves, follow_pfnmap_start()); it exists where the arch
+ * has ioremap_prot().
+ */
+#ifdef CONFIG_HAVE_IOREMAP_PROT
+#define BENCH_MMIO_ACCESS_OP		generic_access_phys
+#define BENCH_MMIO_ACCESS		1
+#else
+#define BENCH_MMIO_ACCESS_OP		NULL
+#define BENCH_MMIO_ACCESS		0
+#endif
+
 #if BENCH_MMIO_HUGE_FAULT
 #define BENCH_MMIO_HUGE_FAULT_OP(fn)	(fn)
 #else

@@ -240,6 +240,8 @@ static u64 bench_mmio_features(void)
 		features |= BENCH_MMIO_FEAT_VM_FLAGS_SET;
 	if (BENCH_MMIO_CENSUS_WALK)
 		features |= BENCH_MMIO_FEAT_CENSUS;
+	if (BENCH_MMIO_ACCESS)
+		features |= BENCH_MMIO_FEAT_ACCESS;
 	return features;
 }
 
@@ -442,6 +444,7 @@ static const struct vm_operations_struct bench_mmio_vm_ops = {
 	.open = bench_mmio_vm_open,
 	.close = bench_mmio_vm_close,
 	.fault = bench_mmio_vm_fault,
+	.access = BENCH_MMIO_ACCESS_OP,
 };
 
 static const struct vm_operations_struct bench_mmio_huge_vm_ops = {
@@ -450,6 +453,7 @@ static const struct vm_operations_struct bench_mmio_huge_vm_ops = {
 	.may_split = bench_mmio_vm_may_split,
 	.fault = bench_mmio_vm_fault,
 	.huge_fault = BENCH_MMIO_HUGE_FAULT_OP(bench_mmio_vm_huge_fault),
+	.access = BENCH_MMIO_ACCESS_OP,
 };
 
 /* A mapping of the backing made from any open file of the device. */

@@ -626,6 +626,9 @@ TEST(info)
 		EXPECT_TRUE(info.features & BENCH_MMIO_FEAT_HUGE_FAULT)
 			TH_LOG("the core calls ->huge_fault but the module has none");
 	EXPECT_TRUE(info.features & BENCH_MMIO_FEAT_FAULT_DELAY);
+#ifdef __x86_64__
+	EXPECT_TRUE(info.features & BENCH_MMIO_FEAT_ACCESS) TH_LOG("no ->access on x86");
+#endif
 #if defined(__x86_64__) || defined(__aarch64__)
 	EXPECT_TRUE(info.features & BENCH_MMIO_FEAT_CENSUS) TH_LOG("no census on a 64-bit kernel");
 #endif
@@ -1909,6 +1912,46 @@ TEST_F(dev, stats_map)
 	EXPECT_GT(sum.pages, 0);
 	unmap(_metadata, p, len);
 	unmap(_metadata, (void *)sp, self->info.stats_size);
+}
+
+/*
+ * A debugger reads and writes the mapping through ptrace or /proc/PID/mem
+ * (->access): it must see what the mapping holds, at every level.  Only
+ * pages the process has touched: gup never faults a VM_PFNMAP page in, and
+ * generic_access_phys() needs a present entry (an untouched page is EIO).
+ */
+TEST_F(dev, proc_mem)
+{
+	const u64 len = 64 * SZ_1M;
+	volatile u64 *w;
+	u64 v, off;
+	char *p;
+	int mem;
+
+	if (!(self->info.features & BENCH_MMIO_FEAT_ACCESS))
+		SKIP(return, "the module has no ->access (no ioremap_prot() on this arch)");
+	mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(mem, 0) TH_LOG("/proc/self/mem: %s", strerror(errno));
+	p = map(_metadata, self->fd, len, 0);
+	w = (volatile u64 *)p;
+	for (off = 0; off < len; off += SZ_2M + SZ_4K)
+		w[off / 8] = off ^ 0x5a5a5a5a5a5a5a5aULL;
+	for (off = 0; off < len; off += SZ_2M + SZ_4K) {
+		v = 0;
+		EXPECT_EQ(pread(mem, &v, sizeof(v), (off_t)(uintptr_t)(p + off)), (ssize_t)sizeof(v))
+			TH_LOG("%s: pread of /proc/self/mem at +%#llx: %s", self->name, ULL(off),
+			       strerror(errno));
+		EXPECT_EQ(v, off ^ 0x5a5a5a5a5a5a5a5aULL)
+			TH_LOG("%s: /proc/self/mem read at +%#llx", self->name, ULL(off));
+	}
+	v = 0x1234567890abcdefULL;
+	off = SZ_2M + SZ_4K + 64;		/* in a touched page */
+	EXPECT_EQ(pwrite(mem, &v, sizeof(v), (off_t)(uintptr_t)(p + off)), (ssize_t)sizeof(v))
+		TH_LOG("%s: pwrite of /proc/self/mem: %s", self->name, strerror(errno));
+	EXPECT_EQ(w[off / 8], v) TH_LOG("%s: a /proc/self/mem write seen through the mapping",
+					self->name);
+	unmap(_metadata, p, len);
+	close(mem);
 }
 
 /* ---------------------------------------------------------------------- */
