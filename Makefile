@@ -35,8 +35,9 @@ export BENCH_MMIO_ADD = $(ADD)
 BENCH_BIN := $(BUILD)/bench/bench_mmio
 # ARCH=arm64 (debian-7.x): the guest gets a static arm64 bench_mmio, cross-built
 # in the sid build root; the host's own binary still checks the options.
-ARCH ?=
+ifneq ($(ARCH),)
 export ARCH
+endif
 ARM64_BENCH_BIN := $(BUILD)/bench-arm64/bench_mmio
 GUEST_BENCH_BIN := $(if $(filter arm64 aarch64,$(ARCH)),$(ARM64_BENCH_BIN),$(BENCH_BIN))
 ARM64_PKGS := gcc-16-aarch64-linux-gnu libc6-dev-arm64-cross libjansson-dev:arm64 \
