@@ -33,6 +33,15 @@ export BENCH_MMIO_CMD = $(value CMD)
 export BENCH_MMIO_ADD = $(ADD)
 
 BENCH_BIN := $(BUILD)/bench/bench_mmio
+# ARCH=arm64 (debian-7.x): the guest gets a static arm64 bench_mmio, cross-built
+# in the sid build root; the host's own binary still checks the options.
+ifneq ($(ARCH),)
+export ARCH
+endif
+ARM64_BENCH_BIN := $(BUILD)/bench-arm64/bench_mmio
+GUEST_BENCH_BIN := $(if $(filter arm64 aarch64,$(ARCH)),$(ARM64_BENCH_BIN),$(BENCH_BIN))
+ARM64_PKGS := gcc-16-aarch64-linux-gnu libc6-dev-arm64-cross libjansson-dev:arm64 \
+	libhwloc-dev:arm64 libpfm4-dev:arm64
 SELFTEST_BIN := $(BUILD)/tests/mmio_selftest
 PROFILE_FILE := $(TOP)/config/$(PROFILE).conf
 profile_key = $(shell sed -n 's/^$(1)=//p' $(PROFILE_FILE) 2>/dev/null | tail -n 1)
@@ -66,6 +75,12 @@ deps-check:
 $(BENCH_BIN): deps-check FORCE
 	@$(MAKE) -s -C bench BUILD=$(BUILD)/bench
 
+$(ARM64_BENCH_BIN): deps-check FORCE
+	@scripts/build-root ensure sid $(ARM64_PKGS) >/dev/null
+	@scripts/build-root run sid -- $(MAKE) -s -C bench BUILD=$(BUILD)/bench-arm64 \
+		CC=aarch64-linux-gnu-gcc-16 STATIC=1 PKG_CFLAGS= PKG_LIBS="-ljansson -lhwloc" \
+		$(ARM64_BENCH_BIN) >$(BUILD)/bench-arm64.log 2>&1 || { cat $(BUILD)/bench-arm64.log >&2; exit 1; }
+
 $(SELFTEST_BIN): deps-check FORCE
 	@$(MAKE) -s -C tests/guest BUILD=$(BUILD)/tests
 
@@ -79,11 +94,11 @@ out_dir := $(if $(out_file),$(patsubst %/,%,$(dir $(OUT))),$(OUT))
 hugetlb_targets := $(filter baselines everything hugetlb2m hugetlb1g,$(subst $(comma), ,$(STRATEGY)))
 hugetlb_size = $(or $(SIZE),$(call profile_key,size),256M)
 
-bench: $(BENCH_BIN)
+bench: $(BENCH_BIN) $(GUEST_BENCH_BIN)
 	@test -f $(PROFILE_FILE) || { echo "make: no profile $(PROFILE_FILE) (see config/)"; exit 2; }
 	@# Bad options fail here, before a guest boots; baselines alone need no module.
 	@cd $(dir $(PROFILE_FILE)) && $(BENCH_BIN) $(BENCH) $(bench_args) --check >$(BUILD)/.bench-check
-	scripts/vm-run --out $(out_dir) --min-bar $(bar_min) --add $(BENCH_BIN) --add $(PROFILE_FILE) \
+	scripts/vm-run --out $(out_dir) --min-bar $(bar_min) --add $(GUEST_BENCH_BIN) --add $(PROFILE_FILE) \
 		$$(grep -q '^needs-device: no' $(BUILD)/.bench-check && echo --no-module) \
 		$(if $(hugetlb_targets),--hugetlb $(hugetlb_size)) \
 		--cmd "bench_mmio $(BENCH) $(bench_args)$(if $(out_file), --out=\$$BENCH_MMIO_OUT/$(notdir $(out_file)))"
@@ -146,6 +161,7 @@ help:
 	@echo '      SIZE=1G ALIGN=auto|none|pmd|pud REPS=5 ACCESS=auto|read|write CACHE=uc|wc OFFSET=0'
 	@echo '      PROFILE=default   (config/PROFILE.conf; SIZE etc. override it)'
 	@echo '      KERNEL=debian-6.12|debian-6.1|debian-7.2|debian-7.3-rc|host|/path/bzImage (KDIR=its build tree)'
+	@echo '      ARCH=arm64        (debian-7.x: the arm64 kernel under qemu-system-aarch64, TCG)'
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
 	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
 	@echo '  make test            unit tests + the module in 6.12, 6.1, 7.2 and 7.3-rc guests (TAP; TEST_KERNELS=)'

@@ -124,9 +124,10 @@ touch_timed(const struct target_state *ts, bool stats, volatile char *base, uint
 
 		t0 = tick_begin();
 		touch_page(base, off, write);
-		/* rdtscp waits for a store to execute, not to complete */
+		/* rdtscp waits for a store to execute, not to complete (mfence;
+		 * dsb sy on arm64) */
 		if (write)
-			__asm__ __volatile__("mfence" ::: "memory");
+			store_fence();
 		t1 = tick_end();
 		after = fault_probe(ts, stats);
 		if (after != before) {
@@ -162,7 +163,7 @@ static __attribute__((noinline)) uint64_t touch_bare(volatile char *base, uint64
 	for (uint64_t off = 0; off < len; off += SZ_4K)
 		touch_page(base, off, write);
 	if (write)
-		__asm__ __volatile__("mfence" ::: "memory");
+		store_fence();
 	t1 = tick_end();
 	return t1 - t0;
 }

@@ -40,6 +40,43 @@ static inline uint64_t tick_end(void)
 		__asm__ __volatile__("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) :: "memory");
 	return ((uint64_t)hi << 32) | lo;
 }
+
+/* A store is complete (not just executed) before the next timestamp. */
+static inline void store_fence(void)
+{
+	__asm__ __volatile__("mfence" ::: "memory");
+}
+#define STORE_FENCE_METHOD "mfence"
+#elif defined(__aarch64__)
+/*
+ * The Arm generic timer's virtual count, CNTVCT_EL0 (readable from EL0 on
+ * Linux), at CNTFRQ_EL0 Hz.  An isb before the read keeps it from being taken
+ * before earlier instructions finish (the x86 lfence before rdtsc), an isb
+ * after it keeps later instructions from starting before it (the lfence after).
+ */
+static inline uint64_t tick_begin(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("isb\n\tmrs %0, cntvct_el0\n\tisb" : "=r"(v) :: "memory");
+	return v;
+}
+#define tick_end tick_begin
+
+static inline uint64_t cntfrq(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+/* dsb sy: the store has completed (device memory included), not just issued. */
+static inline void store_fence(void)
+{
+	__asm__ __volatile__("dsb sy" ::: "memory");
+}
+#define STORE_FENCE_METHOD "dsb sy"
 #else
 #include <time.h>
 static inline uint64_t tick_begin(void)
@@ -50,6 +87,12 @@ static inline uint64_t tick_begin(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 #define tick_end tick_begin
+
+static inline void store_fence(void)
+{
+	__sync_synchronize();
+}
+#define STORE_FENCE_METHOD "__sync_synchronize()"
 #endif
 
 /* Calibrate the counter against CLOCK_MONOTONIC_RAW (call after pinning). */
