@@ -164,7 +164,7 @@ help:
 	@echo '      ARCH=arm64        (debian-7.x: the arm64 kernel under qemu-system-aarch64, TCG)'
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
 	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
-	@echo '  make test            unit tests + the module in 6.12, 6.1, 7.2 and 7.3-rc guests (TAP; TEST_KERNELS=)'
+	@echo '  make test            unit tests + the module in 6.12, 6.1, 7.2 and 7.3-rc and 7.2 arm64 guests (TAP; TEST_KERNELS=)'
 	@echo '  make kernel-table [TABLE_KERNELS=...]                 README kernel table from results/ (boots what is missing)'
 	@echo '  make plot [RESULT=results/x.json]                     figures (SVG + PNG) from results'
 	@echo '  make compare A="a.json ..." B="b.json ..." [THRESHOLD=5] [MARKDOWN=1]   is B worse than A? (exit 1: yes)'
