@@ -107,6 +107,24 @@ static bool word_in(const char *list, const char *name)
 	return false;
 }
 
+char *pmu_read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *t;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	t = n < 0 ? NULL : calloc(1, n + 1);
+	if (t && fread(t, 1, n, f) != (size_t)n)
+		t[0] = '\0';
+	fclose(f);
+	return t;
+}
+
 /* Load the events files: the built-in ones, or every *.conf of dir. */
 static int load_files(const char *dir, struct pmu_file **files, char (**names)[64], unsigned int *n,
 		      char *err, size_t errlen)
@@ -142,22 +160,13 @@ static int load_files(const char *dir, struct pmu_file **files, char (**names)[6
 	while ((de = readdir(d)) && *n < cap) {
 		size_t l = strlen(de->d_name);
 		char path[4096], e[256], *text;
-		FILE *fp;
-		long sz;
 
 		if (l < 6 || strcmp(de->d_name + l - 5, ".conf"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		fp = fopen(path, "r");
-		if (!fp)
+		if (access(path, R_OK))
 			continue;
-		fseek(fp, 0, SEEK_END);
-		sz = ftell(fp);
-		rewind(fp);
-		text = calloc(1, sz + 1);
-		if (text && fread(text, 1, sz, fp) != (size_t)sz)
-			text[0] = '\0';
-		fclose(fp);
+		text = pmu_read_text(path);
 		if (!text || pmu_file_parse(text, &(*files)[*n], e, sizeof(e))) {
 			snprintf(err, errlen, "%.200s/%.64s: %.200s", dir, de->d_name, text ? e : "out of memory");
 			free(text);

@@ -58,6 +58,8 @@ struct pmu_file {
 };
 
 /* Parse an events file's text; 0 or -1 with err (names the line). */
+/* A whole text file, NUL-terminated, malloc()ed; NULL if it cannot be read. */
+char *pmu_read_text(const char *path);
 int pmu_file_parse(const char *text, struct pmu_file *f, char *err, size_t errlen);
 
 /* The events files compiled in: name and text, NULL-terminated. */

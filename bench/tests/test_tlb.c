@@ -128,24 +128,6 @@ void test_pmu_scale(void)
 	CHECK(!pmu_scale(&c, &s), "never enabled: no estimate");
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *t = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	t = calloc(1, n + 1);
-	if (t && fread(t, 1, n, f) != (size_t)n)
-		t[0] = '\0';
-	fclose(f);
-	return t;
-}
-
 /* Is a PMU of this name in libpfm4's tables, and is it present (forced)? */
 static int pmu_state(const char *name)
 {
@@ -174,7 +156,7 @@ static void check_events_file(const char *file)
 	bool found = false;
 
 	snprintf(path, sizeof(path), "%s/%s", EVENTS_DIR, file);
-	text = slurp(path);
+	text = pmu_read_text(path);
 	if (!text) {
 		CHECK(0, "cannot read %s", path);
 		return;
