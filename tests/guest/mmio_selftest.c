@@ -851,11 +851,14 @@ TEST(revoke_second_node)
 /* The statistics mapping                                                   */
 /* ---------------------------------------------------------------------- */
 
-#define OPEN_STATS_DEVICE(fd, info) do {					\
+/* OPEN_DEVICE, then SKIP unless the module was built with feature (BENCH_MMIO_FEAT_*). */
+#define OPEN_DEVICE_WITH(fd, info, feature, what) do {				\
 	OPEN_DEVICE(fd, info);							\
-	if (!((info)->features & BENCH_MMIO_FEAT_STATS_PAGE))			\
-		SKIP(return, "the module was built without the statistics mapping"); \
+	if (!((info)->features & (feature)))					\
+		SKIP(return, "the module was built without %s", what);	\
 } while (0)
+#define OPEN_STATS_DEVICE(fd, info)						\
+	OPEN_DEVICE_WITH(fd, info, BENCH_MMIO_FEAT_STATS_PAGE, "the statistics mapping")
 
 static const struct bench_mmio_stats *map_stats(struct __test_metadata *_metadata, int fd,
 						const struct bench_mmio_info *info)
@@ -1003,11 +1006,8 @@ TEST(stats_map_revoke_fork)
 /* The census and the fault delay                                           */
 /* ---------------------------------------------------------------------- */
 
-#define OPEN_CENSUS_DEVICE(fd, info) do {					\
-	OPEN_DEVICE(fd, info);							\
-	if (!((info)->features & BENCH_MMIO_FEAT_CENSUS))			\
-		SKIP(return, "the module was built without BENCH_MMIO_CENSUS");	\
-} while (0)
+#define OPEN_CENSUS_DEVICE(fd, info)						\
+	OPEN_DEVICE_WITH(fd, info, BENCH_MMIO_FEAT_CENSUS, "BENCH_MMIO_CENSUS")
 
 /* CENSUS refuses anything but a page-aligned range inside one VMA of the device. */
 TEST(census_misuse)
