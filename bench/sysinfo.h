@@ -46,7 +46,6 @@ static inline void store_fence(void)
 {
 	__asm__ __volatile__("mfence" ::: "memory");
 }
-#define STORE_FENCE_METHOD "mfence"
 #elif defined(__aarch64__)
 /*
  * The Arm generic timer's virtual count, CNTVCT_EL0 (readable from EL0 on
@@ -76,7 +75,6 @@ static inline void store_fence(void)
 {
 	__asm__ __volatile__("dsb sy" ::: "memory");
 }
-#define STORE_FENCE_METHOD "dsb sy"
 #else
 #include <time.h>
 static inline uint64_t tick_begin(void)
@@ -92,7 +90,6 @@ static inline void store_fence(void)
 {
 	__sync_synchronize();
 }
-#define STORE_FENCE_METHOD "__sync_synchronize()"
 #endif
 
 /* Calibrate the counter against CLOCK_MONOTONIC_RAW (call after pinning). */
