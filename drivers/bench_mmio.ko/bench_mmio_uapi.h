@@ -21,6 +21,8 @@
  *                    offset/length reaches past the backing, or a
  *                    statistics mapping of the wrong size
  *         EACCES     a writable statistics mapping
+ *   munmap, mprotect, mremap of part of a remap-strategy VMA
+ *         EINVAL     refused by BENCH_MMIO_GUARD_REMAP_SPLIT (see "guards")
  *   ioctl ENOTTY     unknown command
  *         EINVAL     a value out of range, non-zero flags or reserved input,
  *                    a misaligned or out-of-range ZAP range
@@ -189,6 +191,47 @@ enum bench_mmio_level {
 #define BENCH_MMIO_FEAT_CENSUS		(1ULL << 6) /* BENCH_MMIO_CENSUS walks page tables */
 #define BENCH_MMIO_FEAT_FAULT_DELAY	(1ULL << 7) /* BENCH_MMIO_SET_FAULT_DELAY */
 #define BENCH_MMIO_FEAT_ACCESS		(1ULL << 8) /* ->access: ptrace, /proc/PID/mem, gdb */
+#define BENCH_MMIO_FEAT_GUARDS		(1ULL << 9) /* BENCH_MMIO_SET_GUARDS, info.guards */
+
+/**
+ * DOC: guards - kernel bugs the module steps around
+ *
+ * Huge pfnmaps expose kernel bugs (tests/corpus/ reproduces each and says on
+ * which kernels it is present).  Where the module can avoid one cheaply it
+ * does, by default; BENCH_MMIO_SET_GUARDS turns a guard off for one file so
+ * that the corpus can show the bug itself.  A guard changes no result a
+ * fixed kernel would give, except where it says so.
+ *
+ * @BENCH_MMIO_GUARD_SPLIT_PUD: ->may_split zaps the 1G region around a
+ *	split address inside a PUD-mapped VMA first (6.12: munmap(),
+ *	mprotect(), madvise() or mremap() of part of it walks the PUD leaf as a
+ *	PMD table and crashes).  stats.guard_zaps counts these zaps.
+ * @BENCH_MMIO_GUARD_ZAP_WIDEN: a BENCH_MMIO_ZAP made through this file that
+ *	cuts a 1G extent of the backing (physical address, 1G aligned) while
+ *	any VMA of the device may hold PUD entries zaps the whole extents
+ *	instead (6.12: unmap_mapping_range() over part of a PUD leaf splits it
+ *	without the mmap lock, WARNING rwsem.h:80).  A fixed kernel clears
+ *	the whole leaf anyway, so only PTE- and PMD-mapped pages of those
+ *	extents, which a kernel would have kept, refault too.
+ *	stats.zaps_widened counts widened ZAPs.
+ * @BENCH_MMIO_GUARD_MREMAP: an mremap() move of a VMA of this file zaps its
+ *	PMD and PUD entries before the core moves its page tables (6.12 to
+ *	7.3-rc: a PUD leaf is taken for a bad PUD, cleared, and another CPU
+ *	keeps a stale translation).  The moved range refaults.
+ *	stats.guard_zaps counts these zaps.
+ * @BENCH_MMIO_GUARD_REMAP_SPLIT: the remap strategy refuses to split its
+ *	VMA (partial munmap(), mprotect(), mremap(): EINVAL) where x86 PAT
+ *	tracks the whole VMA as one reservation (kernels before
+ *	pfnmap_track(), PAT on): a split there logs "freeing invalid memtype"
+ *	and leaks the reservation, so a later mmap of the range with another
+ *	cache mode fails.  Only in info.guards_default where that applies.
+ *	stats.splits_refused counts refused splits.
+ */
+#define BENCH_MMIO_GUARD_SPLIT_PUD	(1ULL << 0)
+#define BENCH_MMIO_GUARD_ZAP_WIDEN	(1ULL << 1)
+#define BENCH_MMIO_GUARD_MREMAP		(1ULL << 2)
+#define BENCH_MMIO_GUARD_REMAP_SPLIT	(1ULL << 3)
+#define BENCH_MMIO_GUARDS_ALL		0xfULL
 
 /* The largest BENCH_MMIO_SET_FAULT_DELAY, in ns. */
 #define BENCH_MMIO_MAX_FAULT_DELAY_NS	100000
@@ -226,6 +269,9 @@ enum bench_mmio_level {
  *	0 without BENCH_MMIO_FEAT_STATS_PAGE.
  * @stats_size: out: bytes to map there (a multiple of the page size).
  * @stats_slots: out: struct bench_mmio_stats slots in that mapping.
+ * @guards: out: this file's BENCH_MMIO_GUARD_* (see "guards").
+ * @guards_default: out: the guards a new file gets on this kernel: every
+ *	guard that applies here (0 without BENCH_MMIO_FEAT_GUARDS).
  * @reserved: out: zero.
  */
 struct bench_mmio_info {
@@ -255,7 +301,9 @@ struct bench_mmio_info {
 	__u64 stats_offset;
 	__u64 stats_size;
 	__u64 stats_slots;
-	__u64 reserved[8];
+	__u64 guards;
+	__u64 guards_default;
+	__u64 reserved[6];
 };
 
 /**
@@ -291,6 +339,11 @@ struct bench_mmio_set {
  * @mmaps: out: successful mmap() calls of this file (the statistics
  *	mapping not included).
  * @insert_errors: out: faults whose insertion failed (VM_FAULT_OOM etc.).
+ * @zaps_widened: out: BENCH_MMIO_ZAPs that BENCH_MMIO_GUARD_ZAP_WIDEN
+ *	widened to whole 1G extents.
+ * @guard_zaps: out: zaps a guard made in a VMA of this file
+ *	(BENCH_MMIO_GUARD_SPLIT_PUD, BENCH_MMIO_GUARD_MREMAP).
+ * @splits_refused: out: VMA splits refused by BENCH_MMIO_GUARD_REMAP_SPLIT.
  * @reserved: out: zero.
  *
  * Counted per open file: a mapping counts into the file it was made from.
@@ -305,7 +358,10 @@ struct bench_mmio_stats {
 	__u64 zaps;
 	__u64 mmaps;
 	__u64 insert_errors;
-	__u64 reserved[21];
+	__u64 zaps_widened;
+	__u64 guard_zaps;
+	__u64 splits_refused;
+	__u64 reserved[18];
 };
 
 /**
@@ -331,7 +387,8 @@ struct bench_mmio_stats {
  *
  * Zaps (unmap_mapping_range(), even_cows) the range in every mapping of the
  * device, as a driver does before it resets or moves its BAR.  Later
- * accesses fault again.
+ * accesses fault again.  With BENCH_MMIO_GUARD_ZAP_WIDEN (the default) the
+ * range may grow to whole 1G extents (see "guards").
  */
 struct bench_mmio_range {
 	__u64 offset;
@@ -396,5 +453,12 @@ struct bench_mmio_census {
  * the file has mappings.
  */
 #define BENCH_MMIO_SET_FAULT_DELAY _IOWR(BENCH_MMIO_IOC_MAGIC, 0x0a, struct bench_mmio_set)
+/*
+ * in/out: struct bench_mmio_set.  This file's BENCH_MMIO_GUARD_* mask
+ * (see "guards"); a new file starts with info.guards_default.  EINVAL for
+ * a bit outside BENCH_MMIO_GUARDS_ALL; EBUSY while the file has mappings.
+ * Turning a guard off is for reproducing the kernel bug it avoids.
+ */
+#define BENCH_MMIO_SET_GUARDS	_IOWR(BENCH_MMIO_IOC_MAGIC, 0x0b, struct bench_mmio_set)
 
 #endif /* _UAPI_BENCH_MMIO_H */
