@@ -56,7 +56,7 @@ bench_args := --profile=$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
 	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
 
 .PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean \
-	compare compare-kernels validate kernel-table
+	compare compare-kernels validate kernel-table stress
 
 all: build
 
@@ -114,6 +114,14 @@ unit: $(BENCH_BIN)
 test: deps-check
 	tests/run
 
+# The race harness and the fuzzer in a guest (scripts/stress); SEED= replays.
+DURATION ?= 60
+SEED ?=
+FUZZ_COUNT ?= 3000
+stress: deps-check
+	@scripts/stress --kernel $(or $(KERNEL),debian-6.12) --duration $(DURATION) --fuzz-count $(FUZZ_COUNT) \
+		$(if $(SEED),--seed $(SEED)) $(if $(EXCLUDE),--exclude $(EXCLUDE))
+
 plot: deps-check
 	plot/plot $(or $(RESULT),$$(ls -t $(OUT)/*.json 2>/dev/null | head -n 1))
 
@@ -165,6 +173,7 @@ help:
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
 	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
 	@echo '  make test            unit tests + the module in 6.12, 6.1, 7.2 and 7.3-rc and 7.2 arm64 guests (TAP; TEST_KERNELS=)'
+	@echo '  make stress [DURATION=60] [SEED=] [KERNEL=debian-6.12] [FUZZ_COUNT=3000]   race harness + fuzzer in a guest (TAP)'
 	@echo '  make kernel-table [TABLE_KERNELS=...]                 README kernel table from results/ (boots what is missing)'
 	@echo '  make plot [RESULT=results/x.json]                     figures (SVG + PNG) from results'
 	@echo '  make compare A="a.json ..." B="b.json ..." [THRESHOLD=5] [MARKDOWN=1]   is B worse than A? (exit 1: yes)'

@@ -124,6 +124,23 @@ static const emask mlock_errnos = BIT(EAGAIN) | BIT(EINVAL) | BIT(ENOMEM) | BIT(
 static const emask msync_errnos = BIT(EBUSY) | BIT(EINVAL) | BIT(ENOMEM);
 static const emask mincore_errnos = BIT(EAGAIN) | BIT(EFAULT) | BIT(EINVAL) | BIT(ENOMEM);
 
+static int kmsg = -1;
+
+/* --verbose: the call about to be made, in the kernel log beside what it causes. */
+static void trace(const char *what, const char *detail)
+{
+	char line[300];
+	int n;
+
+	if (!verbose)
+		return;
+	if (kmsg < 0)
+		kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	n = snprintf(line, sizeof(line), "fuzz: call %llu: %s [%s]\n", ULL(calls), what, detail);
+	if (kmsg < 0 || write(kmsg, line, n) < 0)
+		fputs(line, stdout);
+}
+
 static void check_errno(const char *what, long ret, emask allowed, const char *detail)
 {
 	calls++;
@@ -162,8 +179,8 @@ static void *arg_pointer(size_t size, bool *valid, bool *writable)
 	case 5:
 		return (void *)0xffff888000000000ULL;	/* a kernel address */
 	case 6:
-		/* Straddling into the unmapped page after the buffer's. */
-		return unmapped - (size ? size / 2 : 1);
+		/* Straddling from the read-only page into the PROT_NONE one. */
+		return noaccess - (size ? size / 2 : 1);
 	default:
 		for (size_t i = 0; i < sizeof(buf); i += 8) {
 			u64 v = rnd();
@@ -249,8 +266,10 @@ static void fuzz_ioctl(void)
 	check_errno("ioctl", ret, ioctl_errnos, detail);
 	if (!is_known(cmd) && !(ret == -1 && errno == ENOTTY))
 		fail("ioctl %#lx is not the module's: %ld/%s, want ENOTTY", cmd, ret, strerror(errno));
-	if (is_known(cmd) && _IOC_SIZE(cmd) && (!valid || (arg == readonly && (_IOC_DIR(cmd) & _IOC_READ))) &&
-	    !(ret == -1 && errno == EFAULT))
+	/* A read-only argument: input may be refused first, but never a success. */
+	if (is_known(cmd) && _IOC_SIZE(cmd) &&
+	    (!valid ? !(ret == -1 && errno == EFAULT) :
+		      arg == readonly && (_IOC_DIR(cmd) & _IOC_READ) && ret == 0))
 		fail("ioctl %#lx with a bad pointer %p: %ld/%s, want EFAULT", cmd, arg, ret, strerror(errno));
 	if (ret == 0 && cmd == BENCH_MMIO_SET_GUARDS) {
 		struct bench_mmio_set back = { .value = info.guards_default };
@@ -336,6 +355,8 @@ static u64 rand_off(void)
 	}
 }
 
+static bool overlaps_dev(char *a, u64 len);
+
 static void fuzz_mmap(void)
 {
 	static const int flag_bits[] = { MAP_POPULATE, MAP_NORESERVE, MAP_LOCKED, MAP_FIXED_NOREPLACE,
@@ -361,17 +382,23 @@ static void fuzz_mmap(void)
 		addr = arena + below(ARENA_SIZE / 2 / SZ_4K) * SZ_4K;
 		flags &= ~MAP_FIXED;
 		flags |= MAP_FIXED_NOREPLACE;
-		if (chance(50)) {
+		/*
+		 * MAP_FIXED over part of a device mapping is a split; the
+		 * fuzzer leaves splits to mmap-less calls, where they are
+		 * checked against the exclusions: replace arena only.
+		 */
+		if (chance(50) && !overlaps_dev(addr, len)) {
 			munmap(addr, len);	/* make room, in the arena only */
 			flags = (flags & ~MAP_FIXED_NOREPLACE) | MAP_FIXED;
 		}
 	}
 	if (flags & MAP_ANONYMOUS)
 		flags &= ~MAP_ANONYMOUS;	/* a file mapping, always */
+	snprintf(detail, sizeof(detail), "%s, addr %p, len %#llx, off %#llx, prot %#x, flags %#x", strategy_name[s],
+		 addr, ULL(len), ULL(off), prot, flags);
+	trace("mmap", detail);
 	errno = 0;
 	p = mmap(addr, len, prot, flags, fds[s], off);
-	snprintf(detail, sizeof(detail), "%s, len %#llx, off %#llx, prot %#x, flags %#x", strategy_name[s],
-		 ULL(len), ULL(off), prot, flags);
 	check_errno("mmap", p == MAP_FAILED ? -1 : 0, mmap_errnos, detail);
 	if (p == MAP_FAILED)
 		return;
@@ -404,7 +431,8 @@ static bool owned(char *a, u64 len)
 {
 	FILE *f = fopen("/proc/self/maps", "r");
 	char line[512];
-	u64 want = (u64)a, end = (u64)a + len;
+	/* What the kernel will act on: whole pages. */
+	u64 want = (u64)a & ~(SZ_4K - 1), end = ((u64)a + len + SZ_4K - 1) & ~(SZ_4K - 1);
 
 	if (!f)
 		return false;
@@ -418,6 +446,25 @@ static bool owned(char *a, u64 len)
 	}
 	fclose(f);
 	return want >= end;
+}
+
+/* Does [a, a + len) overlap a mapping of the device? */
+static bool overlaps_dev(char *a, u64 len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool hit = false;
+	u64 lo_a = (u64)a & ~(SZ_4K - 1), hi_a = ((u64)a + len + SZ_4K - 1) & ~(SZ_4K - 1);
+
+	while (f && !hit && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && strstr(line, BENCH_MMIO_DEVICE))
+			hit = lo < hi_a && lo_a < hi;
+	}
+	if (f)
+		fclose(f);
+	return hit || !f;
 }
 
 /* munmap() every mapping of the device. */
@@ -461,6 +508,9 @@ static bool may_split(struct map *m, char *a, u64 len)
 {
 	bool part = a != m->addr || len != m->len;
 
+	/* Past its end: maybe part of the next mapping, of any strategy. */
+	if (a + len > m->addr + m->len && (ex_remap_split || ex_split_pud))
+		return false;
 	if (!part || m->stats)
 		return true;
 	if (m->strat == BENCH_MMIO_STRATEGY_REMAP && ex_remap_split)
@@ -485,6 +535,9 @@ static void fuzz_map_op(void)
 		drop_map(i);
 		return;
 	}
+	/* Past its end only into another device mapping, never the fuzzer's own memory. */
+	if (!owned(a, len))
+		return;
 	snprintf(detail, sizeof(detail), "%s%s mapping %p+%#llx, range %p+%#llx",
 		 strategy_name[m->strat], m->stats ? " statistics" : "", m->addr, ULL(m->len), a, ULL(len));
 	errno = 0;
@@ -492,13 +545,16 @@ static void fuzz_map_op(void)
 	case 0: {
 		int adv = chance(70) ? (int)below(26) : (int)below(200);
 
+		trace(adv == MADV_REMOVE ? "madvise REMOVE" : "madvise", detail);
 		ret = madvise(a, len, adv);
-		check_errno("madvise", ret, madvise_errnos, detail);
+		/* MADV_REMOVE is fallocate(PUNCH_HOLE): ENODEV, not a regular file (fallocate(2)). */
+		check_errno("madvise", ret, madvise_errnos | (adv == MADV_REMOVE ? BIT(ENODEV) : 0), detail);
 		break;
 	}
 	case 1: {
 		int prot = chance(80) ? (int)below(8) : (int)rnd();
 
+		trace("mprotect", detail);
 		ret = mprotect(a, len, prot);
 		check_errno("mprotect", ret, mprotect_errnos, detail);
 		if (!ret && m->stats && (prot & PROT_WRITE))
@@ -516,8 +572,17 @@ static void fuzz_map_op(void)
 			return;
 		if (new_len > SZ_1G * 4)
 			new_len = SZ_2M;
-		if (flags & MREMAP_FIXED)
+		if (flags & MREMAP_FIXED) {
 			dst = arena + ARENA_SIZE / 2 + below(ARENA_SIZE / 4 / SZ_4K) * SZ_4K;
+			if (overlaps_dev(dst, new_len))
+				return;	/* it would unmap part of a device mapping */
+		}
+		{
+			char d2[300];
+
+			snprintf(d2, sizeof(d2), "%s, new_len %#llx, flags %#x, dst %p", detail, ULL(new_len), flags, dst);
+			trace("mremap", d2);
+		}
 		p = mremap(a, len, new_len, flags, dst);
 		check_errno("mremap", p == MAP_FAILED ? -1 : 0, mremap_errnos, detail);
 		if (p != MAP_FAILED) {
@@ -532,12 +597,14 @@ static void fuzz_map_op(void)
 		break;
 	}
 	case 3:
+		trace("munmap", detail);
 		ret = munmap(a, len);
 		check_errno("munmap", ret, munmap_errnos, detail);
 		if (!ret && a == m->addr && len >= m->len)
 			drop_map(i);
 		break;
 	case 4:
+		trace("mlock", detail);
 		ret = mlock(a, len);
 		check_errno("mlock", ret, mlock_errnos, detail);
 		if (!ret)
@@ -632,13 +699,14 @@ int main(int argc, char **argv)
 		ex_split_pud = true;
 
 	/* The bad pointers. */
-	unmapped = mmap(NULL, 3 * SZ_4K, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	noaccess = unmapped;
-	readonly = unmapped + SZ_4K;
-	unmapped += 2 * SZ_4K;
-	munmap(unmapped, SZ_4K);
+	/*
+	 * Below mmap_min_addr nothing is ever mapped; the read-only page is
+	 * followed by a PROT_NONE one (a hole would get filled by mmap()).
+	 */
+	unmapped = (char *)0x1000;
+	readonly = mmap(NULL, 2 * SZ_4K, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	noaccess = readonly + SZ_4K;
 	mprotect(noaccess, SZ_4K, PROT_NONE);
-	mprotect(readonly, SZ_4K, PROT_READ);
 	arena = mmap(NULL, ARENA_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (arena == MAP_FAILED) {
 		printf("not ok 1 - fuzz: no arena\n");
