@@ -60,6 +60,9 @@ typedef unsigned __int128 emask;
 #ifndef MAP_SYNC
 #define MAP_SYNC 0x80000
 #endif
+#ifndef MAP_32BIT
+#define MAP_32BIT 0x40
+#endif
 #ifndef MREMAP_DONTUNMAP
 #define MREMAP_DONTUNMAP 4
 #endif
@@ -230,6 +233,24 @@ static void tame_zap(struct bench_mmio_range *rg)
 	}
 }
 
+/* fds[s] back to its strategy and the defaults, and so the guarded bugs stay out. */
+static void restore_settings(int s)
+{
+	struct bench_mmio_set set[] = { { .value = s }, { .value = BENCH_MMIO_ALIGN_AUTO },
+					{ .value = BENCH_MMIO_CACHE_UC }, { .value = 0 },
+					{ .value = info.guards_default } };
+	unsigned long cmds[] = { BENCH_MMIO_SET_STRATEGY, BENCH_MMIO_SET_ALIGN, BENCH_MMIO_SET_CACHE,
+				 BENCH_MMIO_SET_FAULT_DELAY, BENCH_MMIO_SET_GUARDS };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (cmds[i] == BENCH_MMIO_SET_GUARDS && !(info.features & BENCH_MMIO_FEAT_GUARDS))
+			continue;
+		/* EBUSY: the file has mappings, so nothing could have changed. */
+		if (ioctl(fds[s], cmds[i], &set[i]) && errno != EBUSY)
+			fail("restoring setting %#lx of the %s file: %s", cmds[i], strategy_name[s], strerror(errno));
+	}
+}
+
 static void fuzz_ioctl(void)
 {
 	int s = below(NSTRAT), fd = fds[s];
@@ -260,9 +281,10 @@ static void fuzz_ioctl(void)
 		tame_zap(arg);
 	if (cmd == BENCH_MMIO_SET_FAULT_DELAY && writable && chance(90))
 		((struct bench_mmio_set *)arg)->value %= 2000;	/* a long delay slows TCG, nothing else */
+	snprintf(detail, sizeof(detail), "%s file, cmd %#lx, arg %p", strategy_name[s], cmd, arg);
+	trace("ioctl", detail);
 	errno = 0;
 	ret = ioctl(fd, cmd, arg);
-	snprintf(detail, sizeof(detail), "%s file, cmd %#lx, arg %p", strategy_name[s], cmd, arg);
 	check_errno("ioctl", ret, ioctl_errnos, detail);
 	if (!is_known(cmd) && !(ret == -1 && errno == ENOTTY))
 		fail("ioctl %#lx is not the module's: %ld/%s, want ENOTTY", cmd, ret, strerror(errno));
@@ -271,29 +293,25 @@ static void fuzz_ioctl(void)
 	    (!valid ? !(ret == -1 && errno == EFAULT) :
 		      arg == readonly && (_IOC_DIR(cmd) & _IOC_READ) && ret == 0))
 		fail("ioctl %#lx with a bad pointer %p: %ld/%s, want EFAULT", cmd, arg, ret, strerror(errno));
-	if (ret == 0 && cmd == BENCH_MMIO_SET_GUARDS) {
-		struct bench_mmio_set back = { .value = info.guards_default };
-		u64 set = ((struct bench_mmio_set *)arg)->value;
+	if (ret == 0 && cmd == BENCH_MMIO_SET_GUARDS &&
+	    (((struct bench_mmio_set *)arg)->value & ~BENCH_MMIO_GUARDS_ALL))
+		fail("SET_GUARDS %#llx outside BENCH_MMIO_GUARDS_ALL succeeded",
+		     ULL(((struct bench_mmio_set *)arg)->value));
+	if (ret == 0 && cmd == BENCH_MMIO_SET_FAULT_DELAY &&
+	    ((struct bench_mmio_set *)arg)->value > BENCH_MMIO_MAX_FAULT_DELAY_NS)
+		fail("SET_FAULT_DELAY above the maximum succeeded");
+	if (cmd == BENCH_MMIO_SET_STRATEGY || cmd == BENCH_MMIO_SET_ALIGN || cmd == BENCH_MMIO_SET_CACHE ||
+	    cmd == BENCH_MMIO_SET_FAULT_DELAY || (cmd == BENCH_MMIO_SET_GUARDS && is_known(cmd))) {
+		struct bench_mmio_info fi;
 
-		if (set & ~BENCH_MMIO_GUARDS_ALL)
-			fail("SET_GUARDS %#llx outside BENCH_MMIO_GUARDS_ALL succeeded", ULL(set));
-		/* Back to the defaults: the guarded bugs must stay out. */
-		if (ioctl(fd, BENCH_MMIO_SET_GUARDS, &back) || back.old != set)
-			fail("SET_GUARDS back to %#llx: %s, old %#llx, set %#llx", ULL(info.guards_default),
-			     strerror(errno), ULL(back.old), ULL(set));
-	}
-	if (ret == 0 && cmd == BENCH_MMIO_SET_STRATEGY) {
-		struct bench_mmio_set back = { .value = s };
-
-		if (ioctl(fd, BENCH_MMIO_SET_STRATEGY, &back))
-			fail("SET_STRATEGY back: %s", strerror(errno));
-	}
-	if (ret == 0 && cmd == BENCH_MMIO_SET_FAULT_DELAY) {
-		struct bench_mmio_set back = { .value = 0 };
-
-		if (((struct bench_mmio_set *)arg)->value > BENCH_MMIO_MAX_FAULT_DELAY_NS)
-			fail("SET_FAULT_DELAY above the maximum succeeded");
-		ioctl(fd, BENCH_MMIO_SET_FAULT_DELAY, &back);
+		/* A SET that failed changed nothing; one that worked is undone. */
+		if (ret && !ioctl(fd, BENCH_MMIO_GET_INFO, &fi) &&
+		    (fi.strategy != (u64)s || fi.align != BENCH_MMIO_ALIGN_AUTO || fi.cache != BENCH_MMIO_CACHE_UC ||
+		     fi.guards != info.guards_default))
+			fail("ioctl %#lx failed (%s) but changed the file's settings: strategy %llu align %llu "
+			     "cache %llu guards %#llx [%s]", cmd, strerror(errno), ULL(fi.strategy), ULL(fi.align),
+			     ULL(fi.cache), ULL(fi.guards), detail);
+		restore_settings(s);
 	}
 	if (ret == 0 && cmd == BENCH_MMIO_REVOKE && chance(70))
 		ioctl(fd, BENCH_MMIO_RESTORE);
@@ -721,6 +739,24 @@ int main(int argc, char **argv)
 
 	for (u64 i = 0; i < count; i++) {
 		unsigned int op = below(100);
+		static bool dumped;
+
+		/* FUZZ_DUMP_AT=N: the device's VMAs and their flags before call N (debugging). */
+		if (getenv("FUZZ_DUMP_AT") && !dumped && calls >= strtoull(getenv("FUZZ_DUMP_AT"), NULL, 0)) {
+			FILE *f = fopen("/proc/self/smaps", "r");
+			char line[512];
+			bool dev = false;
+
+			dumped = true;
+			while (f && fgets(line, sizeof(line), f)) {
+				if (strchr(line, '-') && strchr(line, ':') && line[0] != 'V')
+					dev = strstr(line, BENCH_MMIO_DEVICE) != NULL;
+				if (dev && (strstr(line, BENCH_MMIO_DEVICE) || !strncmp(line, "VmFlags", 7)))
+					printf("# smaps: %s", line);
+			}
+			if (f)
+				fclose(f);
+		}
 
 		if (op < 40)
 			fuzz_ioctl();
