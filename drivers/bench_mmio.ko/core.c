@@ -914,8 +914,17 @@ static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 	if (ret)
 		return ret;
 
-	if (put_user(set.old, &uset->old))
+	if (put_user(set.old, &uset->old)) {
+		/* A failed call changes nothing: undo, unless mapped since. */
+		mutex_lock(&bf->lock);
+		if (!atomic_read(&bf->nr_vmas) && *field == set.value) {
+			*field = set.old;
+			if (cmd == BENCH_MMIO_SET_STRATEGY)
+				bf->strategy = bench_mmio_strategies[set.old];
+		}
+		mutex_unlock(&bf->lock);
 		return -EFAULT;
+	}
 	return 0;
 }
 
