@@ -72,7 +72,7 @@ typedef uint64_t u64;
 #define SZ_1G		(1ULL << 30)
 #define MAX_REGION	(4ULL << 30)
 #define MAX_RECS	24
-#define MAX_FILES	16
+#define MAX_FILES	(MAX_RECS + NSTRAT + 1)	/* every record on a closed file, and the open ones */
 #define MAX_PROCS	8
 #define MAX_THREADS	8
 #define NSTRAT		BENCH_MMIO_NR_STRATEGIES
