@@ -1137,18 +1137,39 @@ static void tap(bool ok, const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* Tag word 0 of every 64K of the region, through a pud mapping; or check it. */
+/*
+ * Tag word 0 of every 64K of the region, or check the tags.  Tags are
+ * written around the module when the backing is a PCI BAR (its sysfs
+ * resource file, which the PCI core maps itself), so that a module that
+ * maps the wrong pfns cannot agree with itself; checked through the module
+ * (a pud mapping, the workers' own path).
+ */
 static bool walk_tags(bool check)
 {
-	int fd = open_dev();
 	struct bench_mmio_set set = { .value = BENCH_MMIO_STRATEGY_PUD };
+	char path[128];
+	int fd = -1;
 	u64 bad = 0;
 	char *p;
 
-	if (fd < 0 || ioctl(fd, BENCH_MMIO_SET_STRATEGY, &set))
-		return false;
+	if (!check && info.backing_kind == BENCH_MMIO_BACKING_PCI_BAR) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04llx:%02llx:%02llx.%llx/resource%llu",
+			 ULL(info.pci_domain), ULL(info.pci_bus), ULL(info.pci_devfn >> 3), ULL(info.pci_devfn & 7),
+			 ULL(info.pci_bar));
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd >= 0)
+			printf("# tags written through %s, not the module\n", path);
+	}
+	if (fd < 0) {
+		fd = open_dev();
+		if (fd < 0 || ioctl(fd, BENCH_MMIO_SET_STRATEGY, &set))
+			return false;
+		if (!check)
+			printf("# tags written through the module (no PCI BAR to write them around it)\n");
+	}
 	p = mmap(NULL, region, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
+		printf("# mmap of the backing for the tags: %s\n", strerror(errno));
 		close(fd);
 		return false;
 	}
