@@ -1138,35 +1138,18 @@ static void tap(bool ok, const char *fmt, ...)
 }
 
 /*
- * Tag word 0 of every 64K of the region, or check the tags.  Tags are
- * written around the module when the backing is a PCI BAR (its sysfs
- * resource file, which the PCI core maps itself), so that a module that
- * maps the wrong pfns cannot agree with itself; checked through the module
- * (a pud mapping, the workers' own path).
+ * Tag word 0 of every 64K of the region through the module (a pud
+ * mapping), or check the tags that way, the workers' own path.
  */
 static bool walk_tags(bool check)
 {
 	struct bench_mmio_set set = { .value = BENCH_MMIO_STRATEGY_PUD };
-	char path[128];
-	int fd = -1;
+	int fd = open_dev();
 	u64 bad = 0;
 	char *p;
 
-	if (!check && info.backing_kind == BENCH_MMIO_BACKING_PCI_BAR) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04llx:%02llx:%02llx.%llx/resource%llu",
-			 ULL(info.pci_domain), ULL(info.pci_bus), ULL(info.pci_devfn >> 3), ULL(info.pci_devfn & 7),
-			 ULL(info.pci_bar));
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd >= 0)
-			printf("# tags written through %s, not the module\n", path);
-	}
-	if (fd < 0) {
-		fd = open_dev();
-		if (fd < 0 || ioctl(fd, BENCH_MMIO_SET_STRATEGY, &set))
-			return false;
-		if (!check)
-			printf("# tags written through the module (no PCI BAR to write them around it)\n");
-	}
+	if (fd < 0 || ioctl(fd, BENCH_MMIO_SET_STRATEGY, &set))
+		return false;
 	p = mmap(NULL, region, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
 		printf("# mmap of the backing for the tags: %s\n", strerror(errno));
@@ -1186,9 +1169,43 @@ static bool walk_tags(bool check)
 	return !bad;
 }
 
+/*
+ * --tag-through=FILE, before the module is loaded (it claims the BAR, and
+ * then the PCI core refuses to map it): the tags written around the module,
+ * through the BAR's sysfs resource file, so that a module that maps the
+ * wrong pfns cannot agree with itself.
+ */
+static int tag_through(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	u64 size;
+	char *p;
+
+	if (fd < 0) {
+		printf("not ok 1 - stress: open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	size = lseek(fd, 0, SEEK_END);
+	region = size < MAX_REGION ? size : MAX_REGION;
+	region -= region % SZ_1G;
+	p = region ? mmap(NULL, region, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+	if (p == MAP_FAILED) {
+		printf("not ok 1 - stress: mmap %s (%#llx bytes): %s\n", path, ULL(region), strerror(errno));
+		return 1;
+	}
+	for (u64 off = 0; off < region; off += SZ_64K)
+		*(volatile u64 *)(p + off) = tag_of(off);
+	munmap(p, region);
+	close(fd);
+	printf("ok 1 - stress: %llu MiB of the BAR tagged through %s, before the module is loaded\n",
+	       ULL(region >> 20), path);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: stress [--seed=N] [--duration=S] [--procs=P] [--threads=T] [--exclude=ID,...] [--verbose]\n"
+		   "              [--pretagged]   (the tags were written by: stress --tag-through=SYSFS-RESOURCE-FILE)\n"
 		   "finding ids:");
 	for (unsigned int i = 0; i < NR_FINDINGS; i++)
 		fprintf(f, " %s", findings[i].id);
@@ -1214,7 +1231,7 @@ int main(int argc, char **argv)
 	struct timespec now;
 	pid_t pids[MAX_PROCS];
 	int fd, bad_exit = 0;
-	bool have_seed = false;
+	bool have_seed = false, pretagged = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -1229,6 +1246,10 @@ int main(int argc, char **argv)
 			nthreads = atoi(a + 10);
 		else if (!strcmp(a, "--verbose"))
 			verbose = 1;
+		else if (!strncmp(a, "--tag-through=", 14))
+			return tag_through(a + 14);
+		else if (!strcmp(a, "--pretagged"))
+			pretagged = true;
 		else if (!strncmp(a, "--exclude=", 10)) {
 			char *list = strdup(a + 10), *save = NULL;
 
@@ -1300,7 +1321,10 @@ int main(int argc, char **argv)
 	pthread_rwlockattr_setpshared(&ra, PTHREAD_PROCESS_SHARED);
 	pthread_rwlock_init(&sh->race_lock, &ra);
 
-	tap(walk_tags(false), "stress: tag the backing (%llu MiB)", ULL(region >> 20));
+	if (pretagged)
+		printf("# the backing was tagged before the module was loaded (--tag-through)\n");
+	else
+		tap(walk_tags(false), "stress: tag the backing through the module (%llu MiB)", ULL(region >> 20));
 
 	clock_gettime(CLOCK_MONOTONIC, &t_end);
 	t_end.tv_sec += (time_t)duration;
