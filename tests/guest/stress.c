@@ -1185,7 +1185,23 @@ static int tag_through(const char *path)
 		printf("not ok 1 - stress: open %s: %s\n", path, strerror(errno));
 		return 1;
 	}
+	/* The BAR's size from the device's "resource" table (6.1's files have no size). */
 	size = lseek(fd, 0, SEEK_END);
+	{
+		char dir[256], line[128];
+		const char *slash = strrchr(path, '/');
+		int bar = atoi(path + strlen(path) - 1);
+		unsigned long long start, end;
+		FILE *f;
+
+		snprintf(dir, sizeof(dir), "%.*s/resource", (int)(slash ? slash - path : 0), path);
+		f = fopen(dir, "r");
+		for (int i = 0; f && fgets(line, sizeof(line), f); i++)
+			if (i == bar && sscanf(line, "%llx %llx", &start, &end) == 2 && end > start)
+				size = end - start + 1;
+		if (f)
+			fclose(f);
+	}
 	region = size < MAX_REGION ? size : MAX_REGION;
 	region -= region % SZ_1G;
 	p = region ? mmap(NULL, region, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
