@@ -59,6 +59,7 @@ extern const struct benchmark *const benchmarks[];	/* NULL-terminated */
 
 extern const struct benchmark bench_fault;
 extern const struct benchmark bench_tlb;
+extern const struct benchmark bench_zap;
 
 const struct benchmark *find_benchmark(const char *name);
 
