@@ -60,6 +60,7 @@ extern const struct benchmark *const benchmarks[];	/* NULL-terminated */
 extern const struct benchmark bench_fault;
 extern const struct benchmark bench_tlb;
 extern const struct benchmark bench_zap;
+extern const struct benchmark bench_fork;
 
 const struct benchmark *find_benchmark(const char *name);
 
