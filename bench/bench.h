@@ -61,6 +61,7 @@ extern const struct benchmark bench_fault;
 extern const struct benchmark bench_tlb;
 extern const struct benchmark bench_zap;
 extern const struct benchmark bench_fork;
+extern const struct benchmark bench_threads;
 
 const struct benchmark *find_benchmark(const char *name);
 
