@@ -88,7 +88,9 @@ struct theory_zap {
 	uint64_t phys_base, backing_size;	/* info.phys_base, info.size */
 	uint64_t offset, length;		/* asked: backing offset, bytes */
 	bool guard;				/* GUARD_ZAP_WIDEN on for the file */
-	bool pud_vmas;				/* a VMA of the device may hold PUDs */
+	bool pud_vmas;				/* a VMA of the device may hold PUDs (the
+						 * module: of a strategy whose max_level
+						 * is pud, 1G or longer) */
 };
 
 /* 1: widened, 0: not (*off, *len the range asked), -1: not a valid range. */

@@ -69,7 +69,8 @@ void zap_resolve(struct zap_op_result *z, const struct bench_mmio_info *info,
 		.offset = z->asked_offset, .length = z->asked_length,
 		.guard = (info->features & BENCH_MMIO_FEAT_GUARDS) &&
 			 (info->guards_default & BENCH_MMIO_GUARD_ZAP_WIDEN),
-		.pud_vmas = info->max_level[strategy] >= BENCH_MMIO_LEVEL_PUD,
+		/* the module's rule: a strategy it maps with PUDs, a VMA of 1G or more */
+		.pud_vmas = info->max_level[strategy] >= BENCH_MMIO_LEVEL_PUD && size >= SZ_1G,
 	};
 	uint64_t lo, hi;
 
@@ -288,7 +289,7 @@ static json_t *op_json(const struct zap_run *r, const struct zap_op_result *z, d
 						   "the module has no guards (module.features lacks guards): nothing is widened"));
 		if (z->guard && z->predicted != z->widened)
 			json_object_set_new(j, "widen_note", json_string(
-				"the module's zaps_widened disagrees with the uapi rule (GUARD_ZAP_WIDEN and a strategy whose max_level is pud): the range zapped follows the counter"));
+				"the module's zaps_widened disagrees with the rule (GUARD_ZAP_WIDEN, and a VMA of 1G or more of a strategy whose max_level is pud): the range zapped follows the counter"));
 	} else {
 		json_object_set_new(j, "sigbus_while_revoked", json_boolean(o0->sigbus));
 		json_object_set_new(j, "sigbus_count", json_integer((json_int_t)o0->sigbus_count));
@@ -405,6 +406,10 @@ static void summary(const struct zap_run *r, const struct bench_ctx *ctx)
 				r->t->name, sz, zap_op_names[op], z->widened ? " (widened)" : "",
 				(unsigned long long)got.faults[0], (unsigned long long)got.faults[1],
 				(unsigned long long)got.faults[2], z->reps[0].zap_ticks * 1e9 / ctx->tsc->hz);
+		if (z->guard && z->predicted != z->widened)
+			fprintf(stderr, "zap: %s %s: warning: %s: the module %s the zap, the rule says it %s\n",
+				r->t->name, sz, zap_op_names[op], z->widened ? "widened" : "did not widen",
+				z->predicted ? "would" : "would not");
 		if (op == ZAP_REVOKE && !z->reps[0].sigbus)
 			fprintf(stderr, "zap: %s %s: warning: a touch of the revoked mapping got no SIGBUS\n",
 				r->t->name, sz);

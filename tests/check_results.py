@@ -262,7 +262,8 @@ def check_zap(run, kernel, name):
                       and zz != a)
             else:
                 ok = zz == a
-            tap(ok and wd["widened"] == (wd["zaps_widened"] > 0 if wd["guard"] else False),
+            tap(ok and wd["widened"] == (wd["zaps_widened"] > 0 if wd["guard"] else False)
+                and wd["predicted"] == wd["widened"],
                 w + ": says whether the zap was widened (%s) and which range it zapped" % wd["widened"],
                 json.dumps(z["widen"]) + " asked " + json.dumps(a) + " zapped " + json.dumps(zz))
         if want is not None:

@@ -126,6 +126,10 @@ void test_zap_resolve(void)
 	z.zaps_widened = 1;
 	zap_resolve(&z, &info, BENCH_MMIO_STRATEGY_PTE, 0, 8 * G);
 	CHECK(!z.predicted && z.widened && z.zapped_offset == G && z.zapped_length == G, "the counter wins");
+	/* a pud VMA under 1G may hold no PUD: the rule predicts no widening */
+	z.zaps_widened = 0;
+	zap_resolve(&z, &info, BENCH_MMIO_STRATEGY_PUD, 0, 64 * M);
+	CHECK(!z.predicted && !z.widened, "a 64M pud mapping: not widened");
 	/* no guards in the module: never widened; the mapping at offset 2G */
 	info.features = 0;
 	zap_resolve(&z, &info, BENCH_MMIO_STRATEGY_PUD, 2 * G, 4 * G);
