@@ -43,7 +43,9 @@ GUEST_BENCH_BIN := $(if $(filter arm64 aarch64,$(ARCH)),$(ARM64_BENCH_BIN),$(BEN
 ARM64_PKGS := gcc-16-aarch64-linux-gnu libc6-dev-arm64-cross libjansson-dev:arm64 \
 	libhwloc-dev:arm64 libpfm4-dev:arm64
 SELFTEST_BIN := $(BUILD)/tests/mmio_selftest
-PROFILE_FILE := $(TOP)/config/$(PROFILE).conf
+# config/BENCH-PROFILE.conf when there is one (a benchmark's own keys, e.g.
+# zap's sizes), else config/PROFILE.conf.
+PROFILE_FILE := $(firstword $(wildcard $(TOP)/config/$(BENCH)-$(PROFILE).conf) $(TOP)/config/$(PROFILE).conf)
 profile_key = $(shell sed -n 's/^$(1)=//p' $(PROFILE_FILE) 2>/dev/null | tail -n 1)
 # The guest's BAR must hold OFFSET + SIZE (vm-run sums "a+b").
 bar_min = $(or $(SIZE),$(call profile_key,size),1G)+$(or $(OFFSET),$(call profile_key,offset),0)
@@ -157,9 +159,9 @@ help:
 	@echo '  make deps            install the Debian packages and guest kernels needed'
 	@echo '  make bench           run a benchmark in a guest (or natively with KERNEL=host)'
 	@echo '      STRATEGY=all|baselines|everything|NAME,...   targets (bench_mmio list names them)   default: all'
-	@echo '      BENCH=fault|tlb   (bench_mmio list describes each and its options)'
+	@echo '      BENCH=fault|tlb|zap|fork|threads   (bench_mmio list describes each and its options)'
 	@echo '      SIZE=1G ALIGN=auto|none|pmd|pud REPS=5 ACCESS=auto|read|write CACHE=uc|wc OFFSET=0'
-	@echo '      PROFILE=default   (config/PROFILE.conf; SIZE etc. override it)'
+	@echo '      PROFILE=default   (config/BENCH-PROFILE.conf, else config/PROFILE.conf; SIZE etc. override it)'
 	@echo '      KERNEL=debian-6.12|debian-6.1|debian-7.2|debian-7.3-rc|host|/path/bzImage (KDIR=its build tree)'
 	@echo '      ARCH=arm64        (debian-7.x: the arm64 kernel under qemu-system-aarch64, TCG)'
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'

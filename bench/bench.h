@@ -51,6 +51,11 @@ struct benchmark {
 	const char *help;
 	const struct opt *opts;		/* benchmark-specific options */
 	void *params;			/* their storage */
+	/*
+	 * Optional: the options together (after parsing, before any device or
+	 * guest); 0, or -1 with a message naming the option (usage error).
+	 */
+	int (*check)(const struct common_params *p, char *err, size_t len);
 	/* Returns the number of runs with status "fail" (or < 0: no result). */
 	int (*run)(struct bench_ctx *ctx);
 };

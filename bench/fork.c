@@ -391,18 +391,39 @@ static void summary(const struct fork_run *r, const struct bench_ctx *ctx)
 	}
 }
 
+/* The sweep: --sizes, else --size. */
+static int fork_sizes(const struct common_params *p, uint64_t *sizes, unsigned int *n,
+		      char *err, size_t len)
+{
+	char sub[OPT_ERRLEN];
+
+	sizes[0] = p->size;
+	*n = 1;
+	if (fork_params.sizes && parse_size_list(fork_params.sizes, sizes, MAX_SIZES, n, sub, sizeof(sub))) {
+		snprintf(err, len, "--sizes=%s: %s", fork_params.sizes, sub);
+		return -1;
+	}
+	return 0;
+}
+
+static int fork_check(const struct common_params *p, char *err, size_t len)
+{
+	uint64_t sizes[MAX_SIZES];
+	unsigned int n;
+
+	return fork_sizes(p, sizes, &n, err, len);
+}
+
 static int fork_run(struct bench_ctx *ctx)
 {
 	const struct common_params *p = ctx->p;
 	uint64_t sizes[MAX_SIZES];
-	unsigned int nsizes = 1;
-	char err[OPT_ERRLEN];
+	unsigned int nsizes;
+	char err[OPT_ERRLEN + 64];
 	int failed = 0;
 
-	sizes[0] = p->size;
-	if (fork_params.sizes && parse_size_list(fork_params.sizes, sizes, MAX_SIZES, &nsizes,
-						 err, sizeof(err))) {
-		fprintf(stderr, "fork: --sizes: %s\n", err);
+	if (fork_sizes(p, sizes, &nsizes, err, sizeof(err))) {
+		fprintf(stderr, "fork: %s\n", err);
 		return -1;
 	}
 	for (unsigned int k = 0; k < nsizes; k++)
@@ -466,5 +487,6 @@ const struct benchmark bench_fork = {
 	.help = "fork() with a populated, an unpopulated and a MADV_DONTFORK mapping per target: page-table copy cost, and what the child got",
 	.opts = fork_opts,
 	.params = &fork_params,
+	.check = fork_check,
 	.run = fork_run,
 };

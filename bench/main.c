@@ -164,6 +164,10 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 		fprintf(stderr, "bench_mmio %s: --strategy: no target selected\n", b->name);
 		return EXIT_USAGE;
 	}
+	if (b->check && b->check(&common, err, sizeof(err))) {
+		fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
+		return EXIT_USAGE;
+	}
 	/* Only a pfnmap target needs the module: baselines run anywhere. */
 	needs_device = common.targets & TARGETS_PFNMAP;
 	{

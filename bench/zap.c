@@ -416,29 +416,52 @@ static void summary(const struct zap_run *r, const struct bench_ctx *ctx)
 	}
 }
 
+/* The sweep: --sizes, else --size. */
+static int zap_sizes(const struct common_params *p, uint64_t *sizes, unsigned int *n,
+		     char *err, size_t len)
+{
+	char sub[OPT_ERRLEN];
+
+	sizes[0] = p->size;
+	*n = 1;
+	if (zap_params.sizes && parse_size_list(zap_params.sizes, sizes, MAX_SIZES, n, sub, sizeof(sub))) {
+		snprintf(err, len, "--sizes=%s: %s", zap_params.sizes, sub);
+		return -1;
+	}
+	for (unsigned int k = 0; k < *n; k++) {
+		uint64_t off, l;
+
+		zap_partial_range(sizes[k], zap_params.partial_offset, zap_params.partial_length, &off, &l);
+		if (!l || off > sizes[k] || l > sizes[k] - off) {
+			snprintf(err, len, "--partial-offset=%llu --partial-length=%llu: not a non-empty range inside a mapping of %llu bytes",
+				 (unsigned long long)off, (unsigned long long)l, (unsigned long long)sizes[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int zap_check(const struct common_params *p, char *err, size_t len)
+{
+	uint64_t sizes[MAX_SIZES];
+	unsigned int n;
+
+	return zap_sizes(p, sizes, &n, err, len);
+}
+
 static int zap_run(struct bench_ctx *ctx)
 {
 	const struct common_params *p = ctx->p;
 	uint64_t sizes[MAX_SIZES];
-	unsigned int nsizes = 1;
-	char err[OPT_ERRLEN];
+	unsigned int nsizes;
+	char err[OPT_ERRLEN + 64];
 	int failed = 0;
 
-	sizes[0] = p->size;
-	if (zap_params.sizes && parse_size_list(zap_params.sizes, sizes, MAX_SIZES, &nsizes,
-						err, sizeof(err))) {
-		fprintf(stderr, "zap: --sizes: %s\n", err);
+	if (zap_sizes(p, sizes, &nsizes, err, sizeof(err))) {
+		fprintf(stderr, "zap: %s\n", err);
 		return -1;
 	}
 	for (unsigned int k = 0; k < nsizes; k++) {
-		uint64_t off, len;
-
-		zap_partial_range(sizes[k], zap_params.partial_offset, zap_params.partial_length, &off, &len);
-		if (!len || off > sizes[k] || len > sizes[k] - off || (off | len) & (SZ_4K - 1)) {
-			fprintf(stderr, "zap: --partial-offset=%llu --partial-length=%llu: not a page-aligned, non-empty range inside a mapping of %llu bytes\n",
-				(unsigned long long)off, (unsigned long long)len, (unsigned long long)sizes[k]);
-			return -1;
-		}
 		if (ctx->info && (p->offset > ctx->info->size || sizes[k] > ctx->info->size - p->offset)) {
 			fprintf(stderr, "zap: --offset=%llu + size %llu exceeds the backing (%llu bytes)\n",
 				(unsigned long long)p->offset, (unsigned long long)sizes[k],
@@ -516,5 +539,6 @@ const struct benchmark bench_zap = {
 	.help = "munmap, driver zap (whole, partial), revoke/restore of a populated pfnmap, and the refault's counts by level",
 	.opts = zap_opts,
 	.params = &zap_params,
+	.check = zap_check,
 	.run = zap_run,
 };
