@@ -208,9 +208,11 @@ def _zap_promise(kind):
         else:
             whole, part = _c(pmd=32), _c(pmd=16)
         z[(s, 64 * M, 16 * M, 32 * M)] = {"whole": whole, "partial": part, "revoke": whole}
-    two = {"huge": (_c(pud=2), _c(pud=1)), "huge-pmd": (_c(pmd=1024), _c(pmd=512)),
-           "4k": (_c(pte=524288), _c(pte=262144))}[kind]
-    z[("pud", 2 * G, 1 * G, 1 * G)] = {"whole": two[0], "partial": two[1], "revoke": two[0]}
+    # 2M at 1G of a 2G pud mapping: with PUDs the zap is widened to the
+    # extent [1G, 2G) and one PUD refaults; else the 2M alone (no PUD VMA).
+    two = {"huge": (_c(pud=2), _c(pud=1)), "huge-pmd": (_c(pmd=1024), _c(pmd=1)),
+           "4k": (_c(pte=524288), _c(pte=512))}[kind]
+    z[("pud", 2 * G, 1 * G, 2 * M)] = {"whole": two[0], "partial": two[1], "revoke": two[0]}
     return z
 
 
