@@ -277,12 +277,14 @@ int fork_child_check(const struct fork_run *r, const struct fork_variant_result 
 	return u ? 1 : 0;
 }
 
+/* One variant's record; its metrics go into the run's m (fork_VARIANT_ns, fork_wait_VARIANT_ns). */
 static json_t *variant_json(const struct fork_run *r, const struct fork_variant_result *vr,
-			    double tick_ns)
+			    double tick_ns, json_t *m)
 {
 	const struct fork_child *c = &vr->child;
 	double *ns = calloc(r->done ? r->done : 1, sizeof(*ns));
-	json_t *j = json_object(), *m = json_object(), *ch;
+	json_t *j = json_object(), *ch;
+	char name[48];
 
 	json_object_set_new(j, "census", vr->census_ok ? census_json(&vr->census) : json_null());
 	if (vr->have_child) {
@@ -307,13 +309,14 @@ static json_t *variant_json(const struct fork_run *r, const struct fork_variant_
 	if (ns) {
 		for (unsigned int i = 0; i < r->done; i++)
 			ns[i] = vr->fork_ticks[i] * tick_ns;
-		json_object_set_new(m, "fork_ns", ns_metric_json(ns, r->done));
+		snprintf(name, sizeof(name), "fork_%s_ns", fork_variant_names[vr->variant]);
+		json_object_set_new(m, name, ns_metric_json(ns, r->done));
 		for (unsigned int i = 0; i < r->done; i++)
 			ns[i] = vr->wait_ticks[i] * tick_ns;
-		json_object_set_new(m, "fork_wait_ns", ns_metric_json(ns, r->done));
+		snprintf(name, sizeof(name), "fork_wait_%s_ns", fork_variant_names[vr->variant]);
+		json_object_set_new(m, name, ns_metric_json(ns, r->done));
 	}
 	free(ns);
-	json_object_set_new(j, "metrics", m);
 	return j;
 }
 
@@ -331,7 +334,7 @@ static double median_ns(const uint64_t *ticks, unsigned int n, double tick_ns)
 json_t *fork_run_to_json(const struct fork_run *r, const struct bench_ctx *ctx)
 {
 	double tick_ns = 1e9 / ctx->tsc->hz;
-	json_t *run = run_head_json("fork", r->t, &r->p, r->write, r->status, r->reason), *vars, *copy;
+	json_t *run = run_head_json("fork", r->t, &r->p, r->write, r->status, r->reason), *vars, *copy, *m;
 	const struct fork_variant_result *pv = &r->var[FORK_POPULATED];
 	uint64_t leaves = 0;
 	double d;
@@ -347,16 +350,18 @@ json_t *fork_run_to_json(const struct fork_run *r, const struct bench_ctx *ctx)
 					      r->t->page_size,
 		r->t->kind == TARGET_PFNMAP ? "module" : "smaps"));
 	vars = json_object();
+	m = json_object();
 	for (int v = 0; v < NR_FORK_VARIANTS; v++)
-		json_object_set_new(vars, fork_variant_names[v], variant_json(r, &r->var[v], tick_ns));
+		json_object_set_new(vars, fork_variant_names[v], variant_json(r, &r->var[v], tick_ns, m));
 	json_object_set_new(run, "variants", vars);
+	json_object_set_new(run, "metrics", m);
 	d = median_ns(pv->fork_ticks, r->done, tick_ns) -
 	    median_ns(r->var[FORK_UNPOPULATED].fork_ticks, r->done, tick_ns);
 	if (pv->census_ok)
 		for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
 			leaves += pv->census.leaves[l];
 	copy = json_pack("{sf sf ss}", "copy_ns", d, "copy_ns_per_gib", d * (double)SZ_1G / (double)r->size,
-			 "method", "median fork_ns populated - median fork_ns unpopulated (the unpopulated remap mapping is populated too: its difference is ~0); per leaf of variants.populated.census");
+			 "method", "median fork_populated_ns - median fork_unpopulated_ns (the unpopulated remap mapping is populated too: its difference is ~0); per leaf of variants.populated.census");
 	json_object_set_new(copy, "copy_ns_per_leaf", leaves ? json_real(d / (double)leaves) : json_null());
 	json_object_set_new(run, "copy", copy);
 	return run;

@@ -301,10 +301,10 @@ static json_t *point_json(const struct threads_run *r, const struct threads_poin
 	j = json_pack("{sI so so}", "threads", (json_int_t)pt->nthreads, "per_thread", th, "check", check);
 	if (r->t->kind == TARGET_PFNMAP)
 		json_object_set_new(j, "faults", counts_json(&got));
-	json_object_set_new(j, "metrics", json_pack("{so so so}",
-		"faults_per_s", metric_json("faults/s", "higher", fps, NULL, r->nreps),
-		"fault_latency_ns", metric_json("ns", "lower", lat, lat_ok, r->nreps),
-		"wall_ns", ns_metric_json(wall, r->nreps)));
+	/* in the point itself, as tlb's: plot/ and compare/ sweep over them */
+	json_object_set_new(j, "faults_per_s", metric_json("faults/s", "higher", fps, NULL, r->nreps));
+	json_object_set_new(j, "fault_latency_ns", metric_json("ns", "lower", lat, lat_ok, r->nreps));
+	json_object_set_new(j, "wall_ns", ns_metric_json(wall, r->nreps));
 	return j;
 }
 

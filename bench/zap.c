@@ -257,7 +257,9 @@ static json_t *range_json(uint64_t off, uint64_t len)
 	return json_pack("{sI sI}", "offset", (json_int_t)off, "length", (json_int_t)len);
 }
 
-static json_t *op_json(const struct zap_run *r, const struct zap_op_result *z, double tick_ns)
+/* One zap record; its metrics go into the run's m (zap_OP_ns, refault_OP_ns, ...). */
+static json_t *op_json(const struct zap_run *r, const struct zap_op_result *z, double tick_ns,
+		       json_t *m)
 {
 	const struct zap_op_rep *o0 = &z->reps[0];
 	struct theory_out exp, got;
@@ -265,7 +267,7 @@ static json_t *op_json(const struct zap_run *r, const struct zap_op_result *z, d
 	char why[512];
 	int v = zap_op_check(r, z, o0, &exp, &got, why, sizeof(why));
 	double *ns = calloc(r->done, sizeof(*ns)), *ns2 = calloc(r->done, sizeof(*ns2));
-	json_t *j, *m, *check;
+	json_t *j, *check;
 
 	for (unsigned int i = 1; i < r->done; i++)
 		if (!same_counts(&z->reps[i].refault.c.st, &o0->refault.c.st))
@@ -304,24 +306,30 @@ static json_t *op_json(const struct zap_run *r, const struct zap_op_result *z, d
 	} else {
 		json_object_set_new(j, "census_after", json_null());
 	}
-	m = json_object();
 	if (ns && ns2) {
+		char name[48];
+
 		for (unsigned int i = 0; i < r->done; i++) {
 			ns[i] = z->reps[i].zap_ticks * tick_ns;
 			ns2[i] = z->reps[i].refault.populate_ticks * tick_ns;
 		}
-		json_object_set_new(m, z->op == ZAP_REVOKE ? "revoke_ns" : "zap_ns", ns_metric_json(ns, r->done));
-		json_object_set_new(m, z->op == ZAP_REVOKE ? "revoke_ns_per_gib" : "zap_ns_per_gib",
-				    ns_per_gib_metric_json(ns, r->done, z->map_length));
-		json_object_set_new(m, "refault_ns", ns_metric_json(ns2, r->done));
-		json_object_set_new(m, "refault_ns_per_gib", ns_per_gib_metric_json(ns2, r->done, z->map_length));
+		if (z->op == ZAP_REVOKE)
+			snprintf(name, sizeof(name), "revoke_ns");
+		else
+			snprintf(name, sizeof(name), "zap_%s_ns", zap_op_names[z->op]);
+		json_object_set_new(m, name, ns_metric_json(ns, r->done));
+		strcat(name, "_per_gib");
+		json_object_set_new(m, name, ns_per_gib_metric_json(ns, r->done, z->map_length));
+		snprintf(name, sizeof(name), "refault_%s_ns", zap_op_names[z->op]);
+		json_object_set_new(m, name, ns_metric_json(ns2, r->done));
+		strcat(name, "_per_gib");
+		json_object_set_new(m, name, ns_per_gib_metric_json(ns2, r->done, z->map_length));
 		if (z->op == ZAP_REVOKE) {
 			for (unsigned int i = 0; i < r->done; i++)
 				ns[i] = z->reps[i].restore_ticks * tick_ns;
 			json_object_set_new(m, "restore_ns", ns_metric_json(ns, r->done));
 		}
 	}
-	json_object_set_new(j, "metrics", m);
 	free(ns);
 	free(ns2);
 	return j;
@@ -360,10 +368,10 @@ json_t *zap_run_to_json(const struct zap_run *r, const struct bench_ctx *ctx)
 			"expected", counts_json(&exp)));
 	}
 	ops = json_object();
-	for (int op = 0; op < NR_ZAP_OPS; op++)
-		json_object_set_new(ops, zap_op_names[op], op_json(r, &r->op[op], tick_ns));
-	json_object_set_new(run, "zaps", ops);
 	m = json_object();
+	for (int op = 0; op < NR_ZAP_OPS; op++)
+		json_object_set_new(ops, zap_op_names[op], op_json(r, &r->op[op], tick_ns, m));
+	json_object_set_new(run, "zaps", ops);
 	ns = calloc(r->done, sizeof(*ns));
 	if (ns) {
 		for (unsigned int i = 0; i < r->done; i++)

@@ -272,8 +272,8 @@ def check_zap(run, kernel, name):
             got = _counts(z["refault"])
             tap(got == want[op], w + ": refault %s (README)" % json.dumps(want[op], sort_keys=True),
                 "measured %s" % json.dumps(got, sort_keys=True))
-        for m in ("zap_ns" if op != "revoke" else "revoke_ns", "refault_ns"):
-            mm = z["metrics"].get(m)
+        for m in ("zap_%s_ns" % op if op != "revoke" else "revoke_ns", "refault_%s_ns" % op):
+            mm = run["metrics"].get(m)
             tap(mm is not None and mm["n"] == run["params"]["reps"],
                 w + ": metric %s over every repetition" % m, json.dumps(mm))
     mm = run["metrics"].get("munmap_ns")
@@ -291,7 +291,7 @@ def check_fork(run, kernel, name):
         return
     v = run["variants"]
     for var in ("populated", "unpopulated", "dontfork"):
-        m = v[var]["metrics"]["fork_ns"]
+        m = run["metrics"]["fork_%s_ns" % var]
         tap(m["n"] == run["params"]["reps"], "%s: %s: fork_ns over every repetition" % (what, var))
     tap(v["dontfork"]["child"]["vma"] is False and v["populated"]["child"]["vma"] is True,
         what + ": MADV_DONTFORK: the child has no VMA; otherwise it has", json.dumps(v["dontfork"]["child"]))
@@ -347,7 +347,7 @@ def check_threads(run, kernel, name):
         nf = sum(t["minflt"] for t in p["per_thread"])
         for m in ("faults_per_s", "fault_latency_ns"):
             n = run["params"]["reps"] if nf or m == "faults_per_s" else 0    # remap: no fault
-            tap(p["metrics"][m]["n"] == n, w + ": %s over every repetition" % m, json.dumps(p["metrics"][m]))
+            tap(p[m]["n"] == n, w + ": %s over every repetition" % m, json.dumps(p[m]))
 
 
 def check_run(doc, run, kernel, name):
