@@ -67,7 +67,8 @@ void zap_resolve(struct zap_op_result *z, const struct bench_mmio_info *info,
 	struct theory_zap tz = {
 		.phys_base = info->phys_base, .backing_size = info->size,
 		.offset = z->asked_offset, .length = z->asked_length,
-		.guard = (info->features & BENCH_MMIO_FEAT_GUARDS) &&
+		/* REVOKE zaps the whole device: nothing to widen */
+		.guard = z->op != ZAP_REVOKE && (info->features & BENCH_MMIO_FEAT_GUARDS) &&
 			 (info->guards_default & BENCH_MMIO_GUARD_ZAP_WIDEN),
 		/* the module's rule: a strategy it maps with PUDs, a VMA of 1G or more */
 		.pud_vmas = info->max_level[strategy] >= BENCH_MMIO_LEVEL_PUD && size >= SZ_1G,
@@ -77,9 +78,8 @@ void zap_resolve(struct zap_op_result *z, const struct bench_mmio_info *info,
 	z->guard = tz.guard;
 	z->predicted = theory_zap_widen(&tz, &z->zapped_offset, &z->zapped_length) == 1;
 	/* the module's counter says what it did; the rule, by how much */
-	z->widened = z->op == ZAP_PARTIAL || z->op == ZAP_WHOLE ?
-		     (info->features & BENCH_MMIO_FEAT_GUARDS ? z->zaps_widened > 0 : z->predicted) :
-		     false;
+	z->widened = z->op != ZAP_REVOKE && (info->features & BENCH_MMIO_FEAT_GUARDS) &&
+		     z->zaps_widened > 0;
 	if (z->widened && !z->predicted) {
 		tz.guard = tz.pud_vmas = true;
 		theory_zap_widen(&tz, &z->zapped_offset, &z->zapped_length);

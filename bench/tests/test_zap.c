@@ -134,6 +134,11 @@ void test_zap_resolve(void)
 	info.features = 0;
 	zap_resolve(&z, &info, BENCH_MMIO_STRATEGY_PUD, 2 * G, 4 * G);
 	CHECK(!z.guard && !z.widened && z.map_length == 0, "no guards; outside the mapping");
+	/* REVOKE: the whole device, never widened */
+	info.features = BENCH_MMIO_FEAT_GUARDS;
+	z = (struct zap_op_result){ .op = ZAP_REVOKE, .asked_offset = 0, .asked_length = 3 * G / 2 };
+	zap_resolve(&z, &info, BENCH_MMIO_STRATEGY_PUD, 0, 3 * G / 2);
+	CHECK(!z.guard && !z.predicted && !z.widened && z.map_length == 3 * G / 2, "revoke");
 	zap_partial_range(64 * M, OPT_UNSET, OPT_UNSET, &off, &len);
 	CHECK(off == 16 * M && len == 32 * M, "default partial range: the middle half");
 	zap_partial_range(64 * M, 0, 4096, &off, &len);
