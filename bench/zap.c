@@ -287,8 +287,9 @@ static json_t *op_json(const struct zap_run *r, const struct zap_op_result *z, d
 		json_object_set_new(j, "widen", json_pack("{sb sb sb sI ss}",
 			"guard", z->guard, "predicted", z->predicted, "widened", z->widened,
 			"zaps_widened", (json_int_t)o0->zaps_widened,
-			"source", r->info_guards ? "stats.zaps_widened (the module's count), range by the uapi rule" :
-						   "the module has no guards (module.features lacks guards): nothing is widened"));
+			"source", !r->info_guards ? "the module has no guards (module.features lacks guards): nothing is widened" :
+				  !z->guard ? "BENCH_MMIO_GUARD_ZAP_WIDEN is not a default guard here (no strategy maps PUDs on this kernel): the range asked is zapped" :
+				  "stats.zaps_widened (the module's count) says whether; the rule (theory_zap_widen()) which range"));
 		if (z->guard && z->predicted != z->widened)
 			json_object_set_new(j, "widen_note", json_string(
 				"the module's zaps_widened disagrees with the rule (GUARD_ZAP_WIDEN, and a VMA of 1G or more of a strategy whose max_level is pud): the range zapped follows the counter"));
