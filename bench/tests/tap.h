@@ -72,7 +72,8 @@ const char *test_build_dir(void);
 	X(test_zap_widen, "zap: GUARD_ZAP_WIDEN's rule: whole 1G extents, clipped to the backing") \
 	X(test_zap_resolve, "zap: the range actually zapped (the counter, the rule), the partial range") \
 	X(test_threads_slices, "threads: the T sweep, whole-grain slices, the grain") \
-	X(test_fork_child, "fork: what the child faults, per variant")
+	X(test_fork_child, "fork: what the child faults, per variant") \
+	X(test_size_list, "--sizes: a comma list of sizes, errors named")
 
 #define DECLARE(fn, desc) void fn(void);
 TESTS(DECLARE)

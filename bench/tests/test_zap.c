@@ -193,3 +193,18 @@ void test_fork_child(void)
 	CHECK(!fork_child_expect(&i, FORK_UNPOPULATED, false, &o) && o.faults[2] == 2 &&
 	      o.pages == 2 * G / 4096, "unpopulated: a fresh populate");
 }
+
+void test_size_list(void)
+{
+	uint64_t v[4];
+	unsigned int n;
+	char err[OPT_ERRLEN];
+
+	CHECK(!parse_size_list("64M,1G,8G", v, 4, &n, err, sizeof(err)) && n == 3 &&
+	      v[0] == 64 * M && v[2] == 8 * G, "three sizes");
+	CHECK(parse_size_list("64M,12Q", v, 4, &n, err, sizeof(err)) && strstr(err, "12Q"),
+	      "a bad size is named: %s", err);
+	CHECK(parse_size_list("4K,4K,4K,4K,4K", v, 4, &n, err, sizeof(err)), "too many");
+	CHECK(parse_size_list(",", v, 4, &n, err, sizeof(err)), "none");
+	CHECK(parse_size_list("0", v, 4, &n, err, sizeof(err)), "zero");
+}
