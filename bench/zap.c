@@ -348,9 +348,11 @@ json_t *zap_run_to_json(const struct zap_run *r, const struct bench_ctx *ctx)
 	json_object_set_new(run, "reps_completed", json_integer(r->done));
 	if (r->t->kind != TARGET_PFNMAP || !r->done)
 		return run;
-	json_object_set_new(json_object_get(run, "params"), "partial",
-			    range_json(r->op[ZAP_PARTIAL].asked_offset - r->p.offset,
-				       r->op[ZAP_PARTIAL].asked_length));
+	/* scalars, so that a run's key (compare/, plot/) stays one word */
+	json_object_set_new(json_object_get(run, "params"), "partial_offset",
+			    json_integer((json_int_t)(r->op[ZAP_PARTIAL].asked_offset - r->p.offset)));
+	json_object_set_new(json_object_get(run, "params"), "partial_length",
+			    json_integer((json_int_t)r->op[ZAP_PARTIAL].asked_length));
 	json_object_set_new(run, "mapping", json_pack("{sI sI sI sI sI}",
 		"va", (json_int_t)r->tin.va, "va_align", (json_int_t)addr_align(r->tin.va),
 		"align_asked", (json_int_t)r->tin.align, "phys", (json_int_t)r->tin.phys,

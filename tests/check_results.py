@@ -240,8 +240,8 @@ def check_zap(run, kernel, name):
         return
     tap(run["populate_check"]["status"] == "ok", what + ": the populate's counts are the theory's",
         json.dumps(run["populate_check"]))
-    part = run["params"]["partial"]
-    want = ZAP_REFAULT[KERNEL_KIND[kernel]].get((run["strategy"], size, part["offset"], part["length"]))
+    par = run["params"]
+    want = ZAP_REFAULT[KERNEL_KIND[kernel]].get((run["strategy"], size, par["partial_offset"], par["partial_length"]))
     for op in ("whole", "partial", "revoke"):
         z = run["zaps"][op]
         w = "%s: %s" % (what, op)
