@@ -361,7 +361,7 @@ json_t *fork_run_to_json(const struct fork_run *r, const struct bench_ctx *ctx)
 		for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
 			leaves += pv->census.leaves[l];
 	copy = json_pack("{sf sf ss}", "copy_ns", d, "copy_ns_per_gib", d * (double)SZ_1G / (double)r->size,
-			 "method", "median fork_populated_ns - median fork_unpopulated_ns (the unpopulated remap mapping is populated too: its difference is ~0); per leaf of variants.populated.census");
+			 "method", "median fork_populated_ns - median fork_unpopulated_ns (the unpopulated remap mapping is populated too: its difference is ~0); a difference of medians, negative where the copy is within the noise; per leaf of variants.populated.census");
 	json_object_set_new(copy, "copy_ns_per_leaf", leaves ? json_real(d / (double)leaves) : json_null());
 	json_object_set_new(run, "copy", copy);
 	return run;
