@@ -193,7 +193,7 @@ help:
 	@echo '  make clean           remove build/ (keeps downloaded kernels: make distclean)'
 
 clean:
-	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm
+	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm $(BUILD)/bench-static $(BUILD)/lava
 
 distclean:
 	rm -rf $(BUILD)
