@@ -379,23 +379,28 @@ static bool bench_mmio_vma_is_moving(struct vm_area_struct *vma)
  * 7.3-rc: "bad pud", the entry is cleared without a TLB flush, and another
  * CPU keeps reading the old range).  So zap the source first, under the
  * mmap write lock that mremap() holds; it refaults at its new place.  The
- * source is the VMA of the same file, offset and length (a second mapping
- * just like it in this mm is zapped too, which only costs refaults).
+ * source is the part of a VMA of the same file that maps @new's offsets
+ * (the whole VMA, or part of one that mremap() splits only after the
+ * move); a second mapping of those offsets in this mm is zapped too, which
+ * only costs refaults.
  */
 static void bench_mmio_guard_mremap(struct vm_area_struct *new)
 {
 	struct bench_mmio_file *bf = new->vm_private_data;
+	unsigned long pages = vma_pages(new);
 	struct vm_area_struct *old;
 	VMA_ITERATOR(vmi, new->vm_mm, 0);
 
 	mmap_assert_write_locked(new->vm_mm);
 	for_each_vma(vmi, old) {
 		if (old->vm_file != new->vm_file ||
-		    old->vm_pgoff != new->vm_pgoff ||
-		    old->vm_end - old->vm_start != new->vm_end - new->vm_start)
+		    new->vm_pgoff < old->vm_pgoff ||
+		    new->vm_pgoff + pages > old->vm_pgoff + vma_pages(old))
 			continue;
 		bench_mmio_vma_start_write(old);
-		bench_mmio_zap_vma(old, old->vm_start, old->vm_end - old->vm_start);
+		bench_mmio_zap_vma(old, old->vm_start +
+				   ((new->vm_pgoff - old->vm_pgoff) << PAGE_SHIFT),
+				   pages << PAGE_SHIFT);
 		bench_mmio_count(bf, guard_zaps, 1);
 	}
 }

@@ -2041,6 +2041,51 @@ TEST_F_TIMEOUT(dev, mremap_move, 120)
 	unmap(_metadata, q, len);
 }
 
+/*
+ * The same for the second GiB of a 2 GiB mapping: mremap() copies part of
+ * the VMA and splits it only after the move (1G-aligned ends: ->may_split
+ * zaps nothing), so the guard must find the part by its offsets.
+ */
+TEST_F_TIMEOUT(dev, mremap_move_part, 120)
+{
+	const u64 seed = 0x9999 ^ (u64)getpid();
+	bool guard = self->info.max_level[self->s] == BENCH_MMIO_LEVEL_PUD &&
+		     (self->info.guards & BENCH_MMIO_GUARD_MREMAP);
+	struct bench_mmio_stats a, b;
+	char *p, *q, *dst;
+
+	if (self->info.size < 2 * SZ_1G)
+		SKIP(return, "a backing of %llu MiB cannot hold 2 GiB", ULL(self->info.size >> 20));
+	p = map(_metadata, self->fd, 2 * SZ_1G, 0);
+	write_pattern(p + SZ_1G, SZ_2M, SZ_1G, seed);
+	touch_all(p, 2 * SZ_1G);
+	get_stats(_metadata, self->fd, &a);
+	dst = reserve_va(_metadata, SZ_1G, SZ_1G, (u64)(uintptr_t)p & (SZ_1G - 1));
+	q = mremap(p + SZ_1G, SZ_1G, SZ_1G, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	if (self->s == BENCH_MMIO_STRATEGY_REMAP && (self->info.guards & BENCH_MMIO_GUARD_REMAP_SPLIT)) {
+		/* a split: refused, and the mapping is whole and intact */
+		EXPECT_EQ(q, MAP_FAILED);
+		EXPECT_EQ(errno, EINVAL);
+		check_pattern(_metadata, "the GiB that stayed", p + SZ_1G, SZ_2M, SZ_1G, seed);
+		unmap(_metadata, p, 2 * SZ_1G);
+		return;
+	}
+	ASSERT_EQ(q, dst) TH_LOG("mremap: %s", q == MAP_FAILED ? strerror(errno) : "elsewhere");
+	get_stats(_metadata, self->fd, &b);
+	print_stats(_metadata, "after moving the second GiB", &b);
+	EXPECT_EQ(b.guard_zaps, a.guard_zaps + (guard ? 1 : 0));
+	check_pattern(_metadata, "moved GiB", q, SZ_2M, SZ_1G, seed);
+	touch_all(p, SZ_1G);
+	touch_all(q, SZ_1G);
+	get_stats(_metadata, self->fd, &b);
+	if (guard)
+		EXPECT_EQ(total_faults(&b), total_faults(&a) + 1) TH_LOG("more than the moved GiB refaulted");
+	else
+		EXPECT_EQ(total_faults(&b), total_faults(&a)) TH_LOG("the moved entries refaulted");
+	unmap(_metadata, p, SZ_1G);
+	unmap(_metadata, q, SZ_1G);
+}
+
 /* The slots of the statistics mapping add up to GET_STATS. */
 TEST_F(dev, stats_map)
 {
