@@ -46,6 +46,17 @@ static const struct flag_name feature_names[] = {
 	{ BENCH_MMIO_FEAT_STATS_PAGE, "stats_page" },
 	{ BENCH_MMIO_FEAT_CENSUS, "census" },
 	{ BENCH_MMIO_FEAT_FAULT_DELAY, "fault_delay" },
+	{ BENCH_MMIO_FEAT_ACCESS, "access" },
+	{ BENCH_MMIO_FEAT_GUARDS, "guards" },
+	{ 0, NULL },
+};
+
+/* The one table of BENCH_MMIO_GUARD_* names (module.guards). */
+static const struct flag_name guard_names[] = {
+	{ BENCH_MMIO_GUARD_SPLIT_PUD, "split_pud" },
+	{ BENCH_MMIO_GUARD_ZAP_WIDEN, "zap_widen" },
+	{ BENCH_MMIO_GUARD_MREMAP, "mremap" },
+	{ BENCH_MMIO_GUARD_REMAP_SPLIT, "remap_split" },
 	{ 0, NULL },
 };
 
@@ -195,6 +206,11 @@ json_t *features_to_json(uint64_t features)
 	return flags_to_json(features, feature_names);
 }
 
+json_t *guards_to_json(uint64_t guards)
+{
+	return flags_to_json(guards, guard_names);
+}
+
 static const char *level_name(uint64_t l)
 {
 	return l < BENCH_MMIO_NR_LEVELS ? level_names[l] : "unknown";
@@ -272,8 +288,9 @@ json_t *module_to_json(const struct bench_mmio_info *i)
 		json_array_append_new(st, json_string(strategy_names[s]));
 		json_object_set_new(ml, strategy_names[s], json_string(level_name(i->max_level[s])));
 	}
-	return json_pack("{sI so so sI so so ss sI sI sI sI s{sbsbss}}",
+	return json_pack("{sI so so so sI so so ss sI sI sI sI s{sbsbss}}",
 			 "abi_version", (json_int_t)i->abi_version,
+			 "guards", guards_to_json(i->guards_default),
 			 "caps", caps_to_json(i->caps),
 			 "features", features_to_json(i->features),
 			 "features_raw", (json_int_t)i->features,

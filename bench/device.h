@@ -61,6 +61,8 @@ int probe_thp_gate(const char *device, const struct bench_mmio_info *info,
 
 json_t *caps_to_json(uint64_t caps);
 json_t *features_to_json(uint64_t features);
+/* Names of BENCH_MMIO_GUARD_* bits (module.guards). */
+json_t *guards_to_json(uint64_t guards);
 json_t *info_to_json(const struct bench_mmio_info *info);	/* raw GET_INFO */
 json_t *backing_to_json(const struct bench_mmio_info *info, const char *cache);
 json_t *module_to_json(const struct bench_mmio_info *info);

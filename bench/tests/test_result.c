@@ -213,7 +213,7 @@ static const struct bench_mmio_info sample_info = {
 	.backing_kind = BENCH_MMIO_BACKING_PCI_BAR,
 	.phys_base = 0x4000000000ULL, .size = 4ULL << 30, .pci_bus = 0, .pci_devfn = 0x20,
 	.pci_bar = 2, .pci_vendor = 0x1b36, .pci_device = 0x0005,
-	.caps = 0xff, .features = 0x3f, .strategies = 0x1f, .max_level = { 0, 0, 0, 1, 2 },
+	.caps = 0xff, .features = 0x3f, .guards_default = 0x5, .strategies = 0x1f, .max_level = { 0, 0, 0, 1, 2 },
 	.page_shift = 12, .pmd_shift = 21, .pud_shift = 30,
 	.stats_offset = 1ULL << 40, .stats_size = 4096, .stats_slots = 4,
 };
@@ -330,6 +330,14 @@ void test_sample_result(void)
 	CHECK(json_is_object(json_object_get(doc, "system")), "system object built");
 	CHECK(json_array_size(json_object_get(json_object_get(doc, "module"), "features")) == 6,
 	      "module.features by name");
+	{
+		json_t *g = json_object_get(json_object_get(doc, "module"), "guards");
+
+		CHECK(json_array_size(g) == 2 &&
+		      !strcmp(json_string_value(json_array_get(g, 0)), "split_pud") &&
+		      !strcmp(json_string_value(json_array_get(g, 1)), "mremap"),
+		      "module.guards by name, from info.guards_default");
+	}
 
 	/* pmd: matches the model (128 PMDs), stats-page attribution */
 	memset(&r, 0, sizeof(r));

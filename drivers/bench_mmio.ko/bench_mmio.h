@@ -24,7 +24,7 @@
 /**
  * struct bench_mmio_dev - the backing and its access state
  * @lock: held for read while a fault inserts entries, for write by
- *	BENCH_MMIO_REVOKE and _RESTORE (vfio-pci's memory_lock).
+ *	BENCH_MMIO_ZAP, _REVOKE and _RESTORE (vfio-pci's memory_lock).
  * @revoked: faults answer VM_FAULT_SIGBUS; protected by @lock.
  * @phys_base: physical address of offset 0 of the backing.
  * @size: bytes of the backing, a multiple of PAGE_SIZE.
@@ -36,6 +36,10 @@
  * @inode: a private inode whose address_space every open file maps through,
  *	whatever device node it was opened by, so that a zap reaches every
  *	mapping (vfio-pci's per-device inode, /dev/mem's iomem mapping).
+ * @nr_pud_vmas: live VMAs whose entries may be PUDs (a file whose strategy
+ *	this kernel can map with PUDs); counted in ->mmap before the VMA can
+ *	fault, so that a ZAP, which holds @lock for write, sees every VMA that
+ *	may hold a PUD entry (BENCH_MMIO_GUARD_ZAP_WIDEN).
  */
 struct bench_mmio_dev {
 	struct rw_semaphore lock;
@@ -48,6 +52,7 @@ struct bench_mmio_dev {
 	int bar;
 	struct resource *res;
 	struct inode *inode;
+	atomic_t nr_pud_vmas;
 };
 
 struct bench_mmio_strategy;
@@ -67,6 +72,8 @@ struct bench_mmio_strategy;
  * @nr_vmas: live VMAs of the backing made from this file (the statistics
  *	mapping not included).  Goes from zero to one only in ->mmap under
  *	@lock; ->open (fork, split) only copies a live VMA.
+ * @guards: BENCH_MMIO_GUARD_*; protected by @lock, and stable while
+ *	@nr_vmas is not zero.
  * @stats: the statistics, one slot per possible CPU (vmalloc_user(), so
  *	that they can be mapped into user space); a CPU writes only its slot.
  * @stats_size: bytes of @stats, nr_cpu_ids slots rounded up to PAGE_SIZE.
@@ -83,6 +90,7 @@ struct bench_mmio_file {
 	unsigned int cache;
 	unsigned int fault_delay_ns;
 	atomic_t nr_vmas;
+	unsigned int guards;
 	struct bench_mmio_stats *stats;
 	size_t stats_size;
 };

@@ -208,17 +208,18 @@ enum bench_mmio_level {
  *	PMD table and crashes).  stats.guard_zaps counts these zaps.
  * @BENCH_MMIO_GUARD_ZAP_WIDEN: a BENCH_MMIO_ZAP made through this file that
  *	cuts a 1G extent of the backing (physical address, 1G aligned) while
- *	any VMA of the device may hold PUD entries zaps the whole extents
+ *	a VMA of the device may hold PUD entries (one at least 1G long when
+ *	mapped, of a strategy that maps PUDs here) zaps the whole extents
  *	instead (6.12: unmap_mapping_range() over part of a PUD leaf splits it
  *	without the mmap lock, WARNING rwsem.h:80).  A fixed kernel clears
  *	the whole leaf anyway, so only PTE- and PMD-mapped pages of those
  *	extents, which a kernel would have kept, refault too.
  *	stats.zaps_widened counts widened ZAPs.
- * @BENCH_MMIO_GUARD_MREMAP: an mremap() move of a VMA of this file zaps its
- *	PMD and PUD entries before the core moves its page tables (6.12 to
- *	7.3-rc: a PUD leaf is taken for a bad PUD, cleared, and another CPU
- *	keeps a stale translation).  The moved range refaults.
- *	stats.guard_zaps counts these zaps.
+ * @BENCH_MMIO_GUARD_MREMAP: an mremap() move of a VMA of this file that
+ *	may hold PUD entries (as above) zaps the source VMA before the core moves its
+ *	page tables (6.12 to 7.3-rc: a PUD leaf is taken for a bad PUD,
+ *	cleared, and another CPU keeps a stale translation).  The moved range
+ *	refaults.  stats.guard_zaps counts these zaps.
  * @BENCH_MMIO_GUARD_REMAP_SPLIT: the remap strategy refuses to split its
  *	VMA (partial munmap(), mprotect(), mremap(): EINVAL) where x86 PAT
  *	tracks the whole VMA as one reservation (kernels before
@@ -386,8 +387,8 @@ struct bench_mmio_stats {
  * @flags: in: must be zero.
  *
  * Zaps (unmap_mapping_range(), even_cows) the range in every mapping of the
- * device, as a driver does before it resets or moves its BAR.  Later
- * accesses fault again.  With BENCH_MMIO_GUARD_ZAP_WIDEN (the default) the
+ * device, as a driver does before it resets or moves its BAR, with faults
+ * held off meanwhile (as REVOKE).  Later accesses fault again.  With BENCH_MMIO_GUARD_ZAP_WIDEN (the default) the
  * range may grow to whole 1G extents (see "guards").
  */
 struct bench_mmio_range {

@@ -227,6 +227,17 @@ bench_mmio_huge_fault_level(unsigned int arg)
 #define BENCH_MMIO_ACCESS		0
 #endif
 
+/*
+ * 7.x tracks a pfnmap's x86 PAT memory type per range (pfnmap_track());
+ * before, remap_pfn_range() reserved it per VMA, and a split VMA frees a
+ * reservation that does not exist (BENCH_MMIO_GUARD_REMAP_SPLIT).
+ */
+#ifdef HAVE_PFNMAP_TRACK
+#define BENCH_MMIO_PFNMAP_TRACK		1
+#else
+#define BENCH_MMIO_PFNMAP_TRACK		0
+#endif
+
 #if BENCH_MMIO_HUGE_FAULT
 #define BENCH_MMIO_HUGE_FAULT_OP(fn)	(fn)
 #else

@@ -242,13 +242,52 @@ static u64 bench_mmio_features(void)
 		features |= BENCH_MMIO_FEAT_CENSUS;
 	if (BENCH_MMIO_ACCESS)
 		features |= BENCH_MMIO_FEAT_ACCESS;
-	return features;
+	return features | BENCH_MMIO_FEAT_GUARDS;
+}
+
+/*
+ * The guards whose kernel bug can happen here (a new file's guards): the
+ * PUD ones where a strategy can map PUDs, the PAT one where x86 PAT tracks
+ * a remap_pfn_range() VMA as one reservation.
+ */
+static u64 bench_mmio_guards_default(void)
+{
+	u64 guards = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_MMIO_NR_STRATEGIES; i++)
+		if (bench_mmio_max_level(i) == BENCH_MMIO_LEVEL_PUD)
+			guards |= BENCH_MMIO_GUARD_SPLIT_PUD |
+				  BENCH_MMIO_GUARD_ZAP_WIDEN |
+				  BENCH_MMIO_GUARD_MREMAP;
+	if ((bench_mmio_caps() & BENCH_MMIO_CAP_PAT) && !BENCH_MMIO_PFNMAP_TRACK)
+		guards |= BENCH_MMIO_GUARD_REMAP_SPLIT;
+	return guards;
 }
 
 /* The largest level of @bf's strategy; stable while @bf has mappings. */
 static enum bench_mmio_level bench_mmio_file_level(struct bench_mmio_file *bf)
 {
 	return bench_mmio_strategy_levels[bf->strategy_id];
+}
+
+/* @bf's mappings may hold PUD entries on this kernel. */
+static bool bench_mmio_file_may_pud(struct bench_mmio_file *bf)
+{
+	return bench_mmio_max_level(bf->strategy_id) == BENCH_MMIO_LEVEL_PUD;
+}
+
+static const struct vm_operations_struct bench_mmio_pud_vm_ops;
+
+/*
+ * @vma may hold PUD entries: mapped by a file that may insert them, at
+ * least 1G long when it was mapped.  Its pieces after a split or a move
+ * inherit the ops, so that counting by ops in ->open and ->close stays
+ * balanced (a piece smaller than 1G is counted too, which is only cautious).
+ */
+static bool bench_mmio_vma_may_pud(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &bench_mmio_pud_vm_ops;
 }
 
 /* Insertion, for the strategies. */
@@ -321,18 +360,71 @@ fallback:
 
 /* vm_operations_struct */
 
-/* ->open: a VMA was copied (fork) or split off a VMA of this file. */
+/*
+ * ->open from copy_vma(): mremap() moves @vma's range.  ->open comes before
+ * the copy is linked into the mm and before move_page_tables(); a split
+ * (the source still covers the range) and fork (another mm) never get here.
+ */
+static bool bench_mmio_vma_is_moving(struct vm_area_struct *vma)
+{
+	return vma->vm_mm == current->mm &&
+	       !find_vma_intersection(vma->vm_mm, vma->vm_start, vma->vm_end);
+}
+
+/**
+ * bench_mmio_guard_mremap() - BENCH_MMIO_GUARD_MREMAP: zap before a move
+ * @new: the copy of the VMA that mremap() is about to move.
+ *
+ * move_page_tables() takes a PUD leaf of a pfnmap for a bad PUD (6.12 to
+ * 7.3-rc: "bad pud", the entry is cleared without a TLB flush, and another
+ * CPU keeps reading the old range).  So zap the source first, under the
+ * mmap write lock that mremap() holds; it refaults at its new place.  The
+ * source is the part of a VMA of the same file that maps @new's offsets
+ * (the whole VMA, or part of one that mremap() splits only after the
+ * move); a second mapping of those offsets in this mm is zapped too, which
+ * only costs refaults.
+ */
+static void bench_mmio_guard_mremap(struct vm_area_struct *new)
+{
+	struct bench_mmio_file *bf = new->vm_private_data;
+	unsigned long pages = vma_pages(new);
+	struct vm_area_struct *old;
+	VMA_ITERATOR(vmi, new->vm_mm, 0);
+
+	mmap_assert_write_locked(new->vm_mm);
+	for_each_vma(vmi, old) {
+		if (old->vm_file != new->vm_file ||
+		    new->vm_pgoff < old->vm_pgoff ||
+		    new->vm_pgoff + pages > old->vm_pgoff + vma_pages(old))
+			continue;
+		bench_mmio_vma_start_write(old);
+		bench_mmio_zap_vma(old, old->vm_start +
+				   ((new->vm_pgoff - old->vm_pgoff) << PAGE_SHIFT),
+				   pages << PAGE_SHIFT);
+		bench_mmio_count(bf, guard_zaps, 1);
+	}
+}
+
+/* ->open: a VMA was copied (fork), split off, or moved (mremap). */
 static void bench_mmio_vm_open(struct vm_area_struct *vma)
 {
 	struct bench_mmio_file *bf = vma->vm_private_data;
 
 	atomic_inc(&bf->nr_vmas);
+	if (!bench_mmio_vma_may_pud(vma))
+		return;
+	atomic_inc(&bf->dev->nr_pud_vmas);
+	if ((bf->guards & BENCH_MMIO_GUARD_MREMAP) &&
+	    bench_mmio_vma_is_moving(vma))
+		bench_mmio_guard_mremap(vma);
 }
 
 static void bench_mmio_vm_close(struct vm_area_struct *vma)
 {
 	struct bench_mmio_file *bf = vma->vm_private_data;
 
+	if (bench_mmio_vma_may_pud(vma))
+		atomic_dec(&bf->dev->nr_pud_vmas);
 	atomic_dec(&bf->nr_vmas);
 }
 
@@ -408,21 +500,27 @@ bench_mmio_vm_huge_fault(struct vm_fault *vmf, bench_mmio_huge_fault_arg arg)
 }
 
 /**
- * bench_mmio_vm_may_split() - ->may_split: no PUD entry across a VMA split
- * @vma: a VMA of the pmd or pud strategy, about to be split.
+ * bench_mmio_vm_may_split() - ->may_split: the guards of a VMA split
+ * @vma: a VMA of the backing, about to be split.
  * @addr: the address of the split.
  *
- * A split at an address that is not 2M aligned makes the core split the
- * huge entry there with split_huge_pmd_address(), whose mm_find_pmd() takes
- * a present PUD entry for a PMD table: on a 1G pfnmap entry it dereferences
- * device memory as page tables and the kernel crashes (Debian 6.12.117:
- * munmap(), mprotect(), madvise() or mremap() of part of a PUD-mapped
- * region).  So when the 1G region around @addr may hold a PUD entry, zap it
- * first; it refaults with PMDs once it spans two VMAs.  The core write-locks
- * the VMA only after this hook: lock it now, so that no fault under the
- * per-VMA lock can insert the PUD again between the zap and the split.
+ * BENCH_MMIO_GUARD_REMAP_SPLIT: where x86 PAT reserved the memory type of
+ * a remap VMA as a whole, refuse the split (munmap(), mprotect(), mremap()
+ * of part of it: EINVAL) rather than have the kernel free a reservation
+ * that does not exist and leak the real one.
  *
- * Return: 0, the split may go on.
+ * BENCH_MMIO_GUARD_SPLIT_PUD: a split at an address that is not 2M aligned
+ * makes the core split the huge entry there with split_huge_pmd_address(),
+ * whose mm_find_pmd() takes a present PUD entry for a PMD table: on a 1G
+ * pfnmap entry it dereferences device memory as page tables and the kernel
+ * crashes (Debian 6.12.117: munmap(), mprotect(), madvise() or mremap() of
+ * part of a PUD-mapped region).  So when the 1G region around @addr may hold
+ * a PUD entry, zap it first; it refaults with PMDs once it spans two VMAs.
+ * The core write-locks the VMA only after this hook: lock it now, so that
+ * no fault under the per-VMA lock can insert the PUD again between the zap
+ * and the split.
+ *
+ * Return: 0, the split may go on; -EINVAL, refused.
  */
 static int bench_mmio_vm_may_split(struct vm_area_struct *vma,
 				   unsigned long addr)
@@ -430,12 +528,19 @@ static int bench_mmio_vm_may_split(struct vm_area_struct *vma,
 	struct bench_mmio_file *bf = vma->vm_private_data;
 	unsigned long start = ALIGN_DOWN(addr, PUD_SIZE);
 
-	if (bench_mmio_file_level(bf) < BENCH_MMIO_LEVEL_PUD ||
+	if ((bf->guards & BENCH_MMIO_GUARD_REMAP_SPLIT) &&
+	    bf->strategy_id == BENCH_MMIO_STRATEGY_REMAP) {
+		bench_mmio_count(bf, splits_refused, 1);
+		return -EINVAL;
+	}
+	if (!(bf->guards & BENCH_MMIO_GUARD_SPLIT_PUD) ||
+	    !bench_mmio_vma_may_pud(vma) ||
 	    IS_ALIGNED(addr, PUD_SIZE) || start < vma->vm_start ||
 	    start + PUD_SIZE > vma->vm_end)
 		return 0;
 	bench_mmio_vma_start_write(vma);
 	bench_mmio_zap_vma(vma, start, PUD_SIZE);
+	bench_mmio_count(bf, guard_zaps, 1);
 	return 0;
 }
 
@@ -443,6 +548,7 @@ static int bench_mmio_vm_may_split(struct vm_area_struct *vma,
 static const struct vm_operations_struct bench_mmio_vm_ops = {
 	.open = bench_mmio_vm_open,
 	.close = bench_mmio_vm_close,
+	.may_split = bench_mmio_vm_may_split,
 	.fault = bench_mmio_vm_fault,
 	.access = BENCH_MMIO_ACCESS_OP,
 };
@@ -456,11 +562,22 @@ static const struct vm_operations_struct bench_mmio_huge_vm_ops = {
 	.access = BENCH_MMIO_ACCESS_OP,
 };
 
+/* The same, for VMAs that may hold PUD entries (bench_mmio_vma_may_pud()). */
+static const struct vm_operations_struct bench_mmio_pud_vm_ops = {
+	.open = bench_mmio_vm_open,
+	.close = bench_mmio_vm_close,
+	.may_split = bench_mmio_vm_may_split,
+	.fault = bench_mmio_vm_fault,
+	.huge_fault = BENCH_MMIO_HUGE_FAULT_OP(bench_mmio_vm_huge_fault),
+	.access = BENCH_MMIO_ACCESS_OP,
+};
+
 /* A mapping of the backing made from any open file of the device. */
 bool bench_mmio_vma_is_backing(const struct vm_area_struct *vma)
 {
 	return vma->vm_ops == &bench_mmio_vm_ops ||
-	       vma->vm_ops == &bench_mmio_huge_vm_ops;
+	       vma->vm_ops == &bench_mmio_huge_vm_ops ||
+	       vma->vm_ops == &bench_mmio_pud_vm_ops;
 }
 
 /*
@@ -510,6 +627,7 @@ static int bench_mmio_open(struct inode *inode, struct file *file)
 	bf->strategy = bench_mmio_strategies[bf->strategy_id];
 	bf->align = BENCH_MMIO_ALIGN_AUTO;
 	bf->cache = BENCH_MMIO_CACHE_UC;
+	bf->guards = bench_mmio_guards_default();
 	atomic_set(&bf->nr_vmas, 0);
 	file->private_data = bf;
 	/* Map through the device's own address_space, whatever the node. */
@@ -589,13 +707,21 @@ static int bench_mmio_mmap(struct file *file, struct vm_area_struct *vma)
 	bench_mmio_vm_flags_mod(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 				VM_DONTDUMP, 0);
 	vma->vm_private_data = bf;
-	vma->vm_ops = bench_mmio_file_level(bf) > BENCH_MMIO_LEVEL_PTE ?
-		      &bench_mmio_huge_vm_ops : &bench_mmio_vm_ops;
+	if (bench_mmio_file_may_pud(bf) &&
+	    vma->vm_end - vma->vm_start >= PUD_SIZE)
+		vma->vm_ops = &bench_mmio_pud_vm_ops;
+	else if (bench_mmio_file_level(bf) > BENCH_MMIO_LEVEL_PTE)
+		vma->vm_ops = &bench_mmio_huge_vm_ops;
+	else
+		vma->vm_ops = &bench_mmio_vm_ops;
 
 	if (strategy->mmap)
 		ret = strategy->mmap(bf, vma);
 	if (!ret) {
 		atomic_inc(&bf->nr_vmas);
+		/* Before the VMA is linked where a fault or a zap finds it. */
+		if (bench_mmio_vma_may_pud(vma))
+			atomic_inc(&bf->dev->nr_pud_vmas);
 		bench_mmio_count(bf, mmaps, 1);
 	}
 	mutex_unlock(&bf->lock);
@@ -711,7 +837,9 @@ static long bench_mmio_get_info(struct bench_mmio_file *bf,
 	info.strategy = bf->strategy_id;
 	info.align = bf->align;
 	info.cache = bf->cache;
+	info.guards = bf->guards;
 	mutex_unlock(&bf->lock);
+	info.guards_default = bench_mmio_guards_default();
 
 	info.default_strategy = bench_mmio_default_strategy;
 	down_read(&bm->lock);
@@ -730,7 +858,8 @@ static long bench_mmio_get_info(struct bench_mmio_file *bf,
 }
 
 /*
- * BENCH_MMIO_SET_STRATEGY, _SET_ALIGN, _SET_CACHE, _SET_FAULT_DELAY.
+ * BENCH_MMIO_SET_STRATEGY, _SET_ALIGN, _SET_CACHE, _SET_FAULT_DELAY,
+ * _SET_GUARDS.
  * Refused with EINVAL for non-zero flags or an out-of-range value, and EBUSY
  * while the file has mappings of the backing (the statistics mapping does
  * not count).
@@ -759,6 +888,10 @@ static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 	case BENCH_MMIO_SET_CACHE:
 		field = &bf->cache;
 		nr = BENCH_MMIO_NR_CACHES;
+		break;
+	case BENCH_MMIO_SET_GUARDS:
+		field = &bf->guards;
+		nr = BENCH_MMIO_GUARDS_ALL + 1;	/* every mask of known bits */
 		break;
 	default:
 		field = &bf->fault_delay_ns;
@@ -822,16 +955,45 @@ static void bench_mmio_reset_stats(struct bench_mmio_file *bf)
 }
 
 /*
+ * BENCH_MMIO_GUARD_ZAP_WIDEN: @range, grown to the 1G extents of the
+ * backing's physical addresses that it cuts, when a VMA of the device may
+ * hold PUD entries.  unmap_mapping_range() over part of a PUD leaf splits
+ * it without the mmap lock (6.12: WARNING in unmap_page_range()); a fixed
+ * kernel clears the whole leaf.  Called with the device lock held for
+ * write, so that no VMA that may hold a PUD gets one meanwhile.
+ */
+static bool bench_mmio_zap_widen(struct bench_mmio_dev *bm,
+				 struct bench_mmio_range *range)
+{
+	u64 start = bm->phys_base + range->offset;
+	u64 end = start + range->length;
+
+	if (!atomic_read(&bm->nr_pud_vmas))
+		return false;
+	start = max_t(u64, ALIGN_DOWN(start, PUD_SIZE), bm->phys_base);
+	end = min_t(u64, ALIGN(end, PUD_SIZE), bm->phys_base + bm->size);
+	if (start == bm->phys_base + range->offset &&
+	    end - start == range->length)
+		return false;
+	range->offset = start - bm->phys_base;
+	range->length = end - start;
+	return true;
+}
+
+/*
  * BENCH_MMIO_ZAP: unmap_mapping_range() of a page-aligned range of the
- * backing in every mapping of the device.  EINVAL for non-zero flags, an
- * unaligned range or one that is not inside the backing.
+ * backing in every mapping of the device, with faults held off as REVOKE
+ * does.  EINVAL for non-zero flags, an unaligned range or one that is not
+ * inside the backing.
  */
 static long bench_mmio_zap(struct file *file,
 			   struct bench_mmio_range __user *urange)
 {
 	struct bench_mmio_file *bf = file->private_data;
-	u64 size = bf->dev->size;
+	struct bench_mmio_dev *bm = bf->dev;
+	u64 size = bm->size;
 	struct bench_mmio_range range;
+	bool widened = false;
 
 	if (copy_from_user(&range, urange, sizeof(range)))
 		return -EFAULT;
@@ -846,8 +1008,15 @@ static long bench_mmio_zap(struct file *file,
 	else if (range.length > size - range.offset)
 		return -EINVAL;
 
+	down_write(&bm->lock);
+	if (bf->guards & BENCH_MMIO_GUARD_ZAP_WIDEN)
+		widened = bench_mmio_zap_widen(bm, &range);
 	unmap_mapping_range(file->f_mapping, range.offset, range.length, 1);
+	up_write(&bm->lock);
+
 	bench_mmio_count(bf, zaps, 1);
+	if (widened)
+		bench_mmio_count(bf, zaps_widened, 1);
 	return 0;
 }
 
@@ -897,6 +1066,7 @@ static long bench_mmio_ioctl(struct file *file, unsigned int cmd,
 	case BENCH_MMIO_SET_ALIGN:
 	case BENCH_MMIO_SET_CACHE:
 	case BENCH_MMIO_SET_FAULT_DELAY:
+	case BENCH_MMIO_SET_GUARDS:
 		return bench_mmio_set(bf, cmd, uarg);
 	case BENCH_MMIO_GET_STATS:
 		return bench_mmio_get_stats(bf, uarg);

@@ -211,11 +211,12 @@ static bool congruent(const void *va, u64 phys, u64 align)
 static void print_stats(struct __test_metadata *_metadata, const char *what,
 			const struct bench_mmio_stats *st)
 {
-	TH_LOG("%s: faults PTE %llu PMD %llu PUD %llu, fallbacks PTE %llu PMD %llu PUD %llu, pages %llu, sigbus %llu, zaps %llu, mmaps %llu, insert_errors %llu",
+	TH_LOG("%s: faults PTE %llu PMD %llu PUD %llu, fallbacks PTE %llu PMD %llu PUD %llu, pages %llu, sigbus %llu, zaps %llu, mmaps %llu, insert_errors %llu, zaps_widened %llu, guard_zaps %llu, splits_refused %llu",
 	       what, ULL(st->faults[0]), ULL(st->faults[1]), ULL(st->faults[2]),
 	       ULL(st->fallbacks[0]), ULL(st->fallbacks[1]), ULL(st->fallbacks[2]),
 	       ULL(st->pages), ULL(st->sigbus), ULL(st->zaps), ULL(st->mmaps),
-	       ULL(st->insert_errors));
+	       ULL(st->insert_errors), ULL(st->zaps_widened), ULL(st->guard_zaps),
+	       ULL(st->splits_refused));
 }
 
 /* BENCH_MMIO_CENSUS of [p, p + len), out fields poisoned first; 0 or the errno. */
@@ -1167,6 +1168,52 @@ TEST(fault_delay)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Guards: kernel bugs the module steps around (uapi "guards")              */
+/* ---------------------------------------------------------------------- */
+
+/* Some strategy can map PUDs on this kernel (then the PUD guards apply). */
+static bool kernel_maps_pud(const struct bench_mmio_info *info)
+{
+	for (unsigned int s = 0; s < BENCH_MMIO_NR_STRATEGIES; s++)
+		if (info->max_level[s] == BENCH_MMIO_LEVEL_PUD)
+			return true;
+	return false;
+}
+
+/* A new file has the guards that apply here; SET_GUARDS is a checked SET. */
+TEST(guards)
+{
+	const u64 pud_guards = BENCH_MMIO_GUARD_SPLIT_PUD | BENCH_MMIO_GUARD_ZAP_WIDEN |
+			       BENCH_MMIO_GUARD_MREMAP;
+	struct bench_mmio_info info;
+	u64 old = ~0ULL;
+	void *p;
+	int fd;
+
+	OPEN_DEVICE_WITH(fd, &info, BENCH_MMIO_FEAT_GUARDS, "BENCH_MMIO_SET_GUARDS");
+	EXPECT_EQ(info.guards, info.guards_default);
+	EXPECT_EQ(info.guards_default & ~BENCH_MMIO_GUARDS_ALL, 0);
+	EXPECT_EQ(info.guards_default & pud_guards, kernel_maps_pud(&info) ? pud_guards : 0);
+	if (info.guards_default & BENCH_MMIO_GUARD_REMAP_SPLIT)
+		EXPECT_TRUE(info.caps & BENCH_MMIO_CAP_PAT);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_GUARDS, BENCH_MMIO_GUARDS_ALL + 1, 0, NULL), EINVAL);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_GUARDS, 1ULL << 63, 0, NULL), EINVAL);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_GUARDS, 0, 1, NULL), EINVAL);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_GUARDS, 0, 0, &old), 0);
+	EXPECT_EQ(old, info.guards_default);
+	get_info(_metadata, fd, &info);
+	EXPECT_EQ(info.guards, 0);
+	p = map(_metadata, fd, SZ_2M, 0);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_GUARDS, BENCH_MMIO_GUARDS_ALL, 0, NULL), EBUSY);
+	unmap(_metadata, p, SZ_2M);
+	EXPECT_EQ(dev_set(fd, BENCH_MMIO_SET_GUARDS, BENCH_MMIO_GUARDS_ALL, 0, &old), 0);
+	EXPECT_EQ(old, 0);
+	get_info(_metadata, fd, &info);
+	EXPECT_EQ(info.guards, BENCH_MMIO_GUARDS_ALL);
+	close(fd);
+}
+
+/* ---------------------------------------------------------------------- */
 /* Per strategy: the fixture "dev", one variant per strategy                */
 /* ---------------------------------------------------------------------- */
 
@@ -1810,15 +1857,15 @@ TEST_F(dev, module_busy)
 }
 
 /*
- * x86 PAT tracks the memtype of a remap_pfn_range() mapping for the whole
- * VMA; the kernels we run (6.1, 6.12) untrack each piece of a split one and
- * log "x86/PAT: freeing invalid memtype" (a kernel defect, not the
- * module's), which would fail kernel_log.clean.
+ * Where x86 PAT tracks the memtype of a remap_pfn_range() mapping for the
+ * whole VMA (before 7.x), a split logs "x86/PAT: freeing invalid memtype"
+ * and leaks the reservation (a kernel defect): the module refuses such
+ * splits (BENCH_MMIO_GUARD_REMAP_SPLIT), which remap_split_guard tests.
  */
 #define SKIP_SPLIT_OF_REMAP(self) do {						\
-	if (theory_strategy_populate[(self)->s] == BENCH_MMIO_POPULATE_MMAP &&	\
-	    ((self)->info.caps & BENCH_MMIO_CAP_PAT))				\
-		SKIP(return, "splitting a remap_pfn_range() VMA makes x86 PAT log 'freeing invalid memtype' on this kernel"); \
+	if ((self)->s == BENCH_MMIO_STRATEGY_REMAP &&				\
+	    ((self)->info.guards & BENCH_MMIO_GUARD_REMAP_SPLIT))		\
+		SKIP(return, "splits of a remap VMA are refused here (x86 PAT before pfnmap_track): see remap_split_guard"); \
 } while (0)
 
 /* The rest of a mapping survives partial munmaps, aligned or not. */
@@ -1891,6 +1938,152 @@ TEST_F_TIMEOUT(dev, split_pud, 120)
 	EXPECT_EQ(b.sigbus, 0);
 	unmap(_metadata, p, SZ_1G + SZ_4K);
 	unmap(_metadata, p + SZ_1G + 2 * SZ_4K, SZ_1G - 2 * SZ_4K);
+}
+
+/*
+ * BENCH_MMIO_GUARD_REMAP_SPLIT: a partial munmap() or mprotect() of a remap
+ * VMA is refused with EINVAL and counted; the mapping stays whole and
+ * intact, and unmaps whole.
+ */
+TEST_F(dev, remap_split_guard)
+{
+	const u64 len = 4 * SZ_1M, seed = 0x7777 ^ (u64)getpid();
+	struct bench_mmio_stats a, b;
+	char *p;
+
+	if (self->s != BENCH_MMIO_STRATEGY_REMAP || !(self->info.guards & BENCH_MMIO_GUARD_REMAP_SPLIT))
+		SKIP(return, "the guard applies to the remap strategy where x86 PAT reserves per VMA (guards %#llx)",
+		     ULL(self->info.guards));
+	p = map(_metadata, self->fd, len, 0);
+	write_pattern(p, len, 0, seed);
+	get_stats(_metadata, self->fd, &a);
+	EXPECT_EQ(munmap(p + SZ_1M, SZ_4K), -1);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_EQ(mprotect(p, SZ_1M, PROT_READ), -1);
+	EXPECT_EQ(errno, EINVAL);
+	get_stats(_metadata, self->fd, &b);
+	EXPECT_EQ(b.splits_refused, a.splits_refused + 2);
+	check_pattern(_metadata, "after refused splits", p, len, 0, seed);
+	unmap(_metadata, p, len);
+}
+
+/*
+ * BENCH_MMIO_GUARD_ZAP_WIDEN: with a PUD-capable mapping live, a ZAP of
+ * 4K inside a 1G extent zaps the whole extent (one PUD refault), counted in
+ * zaps_widened; the other GiB keeps its PUD.  Without such a mapping (the
+ * other strategies, 6.1) a ZAP stays exact.
+ */
+TEST_F_TIMEOUT(dev, zap_widen, 120)
+{
+	const u64 len = 2 * SZ_1G;
+	struct bench_mmio_census c;
+	struct bench_mmio_stats a, b;
+	bool pud = self->info.max_level[self->s] == BENCH_MMIO_LEVEL_PUD;
+	char *p;
+
+	if (self->info.size < len || (self->info.phys_base & (SZ_1G - 1)))
+		SKIP(return, "needs a 1G-aligned backing of 2 GiB (%llu MiB at %#llx)",
+		     ULL(self->info.size >> 20), ULL(self->info.phys_base));
+	p = map(_metadata, self->fd, len, 0);
+	touch_all(p, len);
+	get_stats(_metadata, self->fd, &a);
+	zap(_metadata, self->fd, SZ_1G + SZ_4K, SZ_4K);
+	get_stats(_metadata, self->fd, &b);
+	print_stats(_metadata, "after a ZAP of 4K in the second GiB", &b);
+	EXPECT_EQ(b.zaps_widened, a.zaps_widened + ((pud && (self->info.guards & BENCH_MMIO_GUARD_ZAP_WIDEN)) ? 1 : 0));
+	if (pud && (self->info.guards & BENCH_MMIO_GUARD_ZAP_WIDEN) &&
+	    (self->info.features & BENCH_MMIO_FEAT_CENSUS)) {
+		census(_metadata, self->fd, p, SZ_1G, &c);
+		EXPECT_EQ(c.leaves[BENCH_MMIO_LEVEL_PUD], 1) TH_LOG("the first GiB lost its PUD");
+		census(_metadata, self->fd, p + SZ_1G, SZ_1G, &c);
+		print_census(_metadata, "second GiB after the widened ZAP", &c);
+		EXPECT_EQ(c.pages, 0) TH_LOG("the widened ZAP left pages of the second GiB mapped");
+		touch_all(p, len);
+		get_stats(_metadata, self->fd, &a);
+		EXPECT_EQ(a.faults[BENCH_MMIO_LEVEL_PUD], b.faults[BENCH_MMIO_LEVEL_PUD] + 1);
+		EXPECT_EQ(total_faults(&a), total_faults(&b) + 1);
+	}
+	unmap(_metadata, p, len);
+}
+
+/*
+ * An mremap() move keeps the data, and a move of a VMA that may hold PUD
+ * entries is zapped first (BENCH_MMIO_GUARD_MREMAP): one guard zap, and
+ * the moved GiB refaults as one PUD at its new, congruent place.
+ */
+TEST_F_TIMEOUT(dev, mremap_move, 120)
+{
+	const u64 len = SZ_1G, seed = 0x8888 ^ (u64)getpid();
+	bool guard = self->info.max_level[self->s] == BENCH_MMIO_LEVEL_PUD &&
+		     (self->info.guards & BENCH_MMIO_GUARD_MREMAP);
+	struct bench_mmio_stats a, b;
+	char *p, *q, *dst;
+
+	if (self->info.size < len)
+		SKIP(return, "a backing of %llu MiB cannot hold 1 GiB", ULL(self->info.size >> 20));
+	p = map(_metadata, self->fd, len, 0);
+	write_pattern(p, SZ_2M, 0, seed);
+	touch_all(p, len);
+	get_stats(_metadata, self->fd, &a);
+	dst = reserve_va(_metadata, len, SZ_1G, (u64)(uintptr_t)p & (SZ_1G - 1));
+	q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	ASSERT_EQ(q, dst) TH_LOG("mremap: %s", q == MAP_FAILED ? strerror(errno) : "elsewhere");
+	get_stats(_metadata, self->fd, &b);
+	print_stats(_metadata, "after the move", &b);
+	EXPECT_EQ(b.guard_zaps, a.guard_zaps + (guard ? 1 : 0));
+	check_pattern(_metadata, "moved", q, SZ_2M, 0, seed);
+	touch_all(q, len);
+	get_stats(_metadata, self->fd, &b);
+	if (guard)
+		EXPECT_EQ(b.faults[BENCH_MMIO_LEVEL_PUD], a.faults[BENCH_MMIO_LEVEL_PUD] + 1);
+	else
+		EXPECT_EQ(total_faults(&b), total_faults(&a)) TH_LOG("the moved entries refaulted");
+	unmap(_metadata, q, len);
+}
+
+/*
+ * The same for the second GiB of a 2 GiB mapping: mremap() copies part of
+ * the VMA and splits it only after the move (1G-aligned ends: ->may_split
+ * zaps nothing), so the guard must find the part by its offsets.
+ */
+TEST_F_TIMEOUT(dev, mremap_move_part, 120)
+{
+	const u64 seed = 0x9999 ^ (u64)getpid();
+	bool guard = self->info.max_level[self->s] == BENCH_MMIO_LEVEL_PUD &&
+		     (self->info.guards & BENCH_MMIO_GUARD_MREMAP);
+	struct bench_mmio_stats a, b;
+	char *p, *q, *dst;
+
+	if (self->info.size < 2 * SZ_1G)
+		SKIP(return, "a backing of %llu MiB cannot hold 2 GiB", ULL(self->info.size >> 20));
+	p = map(_metadata, self->fd, 2 * SZ_1G, 0);
+	write_pattern(p + SZ_1G, SZ_2M, SZ_1G, seed);
+	touch_all(p, 2 * SZ_1G);
+	get_stats(_metadata, self->fd, &a);
+	dst = reserve_va(_metadata, SZ_1G, SZ_1G, (u64)(uintptr_t)p & (SZ_1G - 1));
+	q = mremap(p + SZ_1G, SZ_1G, SZ_1G, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	if (self->s == BENCH_MMIO_STRATEGY_REMAP && (self->info.guards & BENCH_MMIO_GUARD_REMAP_SPLIT)) {
+		/* a split: refused, and the mapping is whole and intact */
+		EXPECT_EQ(q, MAP_FAILED);
+		EXPECT_EQ(errno, EINVAL);
+		check_pattern(_metadata, "the GiB that stayed", p + SZ_1G, SZ_2M, SZ_1G, seed);
+		unmap(_metadata, p, 2 * SZ_1G);
+		return;
+	}
+	ASSERT_EQ(q, dst) TH_LOG("mremap: %s", q == MAP_FAILED ? strerror(errno) : "elsewhere");
+	get_stats(_metadata, self->fd, &b);
+	print_stats(_metadata, "after moving the second GiB", &b);
+	EXPECT_EQ(b.guard_zaps, a.guard_zaps + (guard ? 1 : 0));
+	check_pattern(_metadata, "moved GiB", q, SZ_2M, SZ_1G, seed);
+	touch_all(p, SZ_1G);
+	touch_all(q, SZ_1G);
+	get_stats(_metadata, self->fd, &b);
+	if (guard)
+		EXPECT_EQ(total_faults(&b), total_faults(&a) + 1) TH_LOG("more than the moved GiB refaulted");
+	else
+		EXPECT_EQ(total_faults(&b), total_faults(&a)) TH_LOG("the moved entries refaulted");
+	unmap(_metadata, p, SZ_1G);
+	unmap(_metadata, q, SZ_1G);
 }
 
 /* The slots of the statistics mapping add up to GET_STATS. */
