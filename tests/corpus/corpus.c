@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -71,7 +72,7 @@ struct finding {
 	const char *guard_name;	/* the guard, as --list prints it */
 	const char *arch;	/* "any", or the one arch where it can happen */
 	bool race;		/* bounded tries: not seeing it proves little */
-	const char *signature;	/* ERE over the guest's console log */
+	const char *signature;	/* ERE over the guest's console log; "-": none */
 	const char *summary;
 	enum outcome (*run)(struct ctx *);
 };
@@ -513,8 +514,9 @@ static void *revoke_loop(void *arg)
 }
 
 /* Tries, and a time cap for a loaded host (TCG guests slow down with it). */
-#define RACE_TRIES	200
+#define RACE_TRIES	1000
 #define RACE_SECONDS	10
+#define RACE_LEN	(2 * SZ_4K)	/* small: fast tries */
 
 static enum outcome pat_remap_race(struct ctx *c)
 {
@@ -537,7 +539,7 @@ static enum outcome pat_remap_race(struct ctx *c)
 	if (pthread_create(&t, NULL, revoke_loop, &rv))
 		return say(c, ERROR, "pthread_create failed");
 	while (tries < RACE_TRIES && time(NULL) < end) {
-		p = map(c, fd, SZ_2M, 0);
+		p = map(c, fd, RACE_LEN, 0);
 		if (!p) {
 			o = ERROR;
 			break;
@@ -555,7 +557,7 @@ static enum outcome pat_remap_race(struct ctx *c)
 		waitpid(pid, NULL, 0);
 		while (rv.go)
 			;
-		munmap(p, SZ_2M);
+		munmap(p, RACE_LEN);
 		if (tainted_warn()) {
 			o = say(c, SHOWN, "a kernel WARNING (taint W) after %u tries", tries);
 			break;
@@ -566,6 +568,71 @@ static enum outcome pat_remap_race(struct ctx *c)
 	if (o != CLEAN)
 		return o;
 	return say(c, CLEAN, "not in %u forks racing a zap of a fresh remap mapping", tries);
+}
+
+/*
+ * Before pfnmap_track(), every zap of a VM_PFNMAP VMA (unmap_single_vma())
+ * untracks its whole PAT reservation, meant for munmap(): a driver's zap of
+ * one page of a live remap mapping frees the memtype of all of it, and
+ * another mapping of the range can then take another cache mode while this
+ * one is still UC-.  Seen in x86/pat_memtype_list (debugfs).
+ */
+/* A reservation of [start, end) (of @type, or any) is listed; -1: no list. */
+static int memtype_covers(u64 start, u64 end, const char *type)
+{
+	FILE *f = fopen("/sys/kernel/debug/x86/pat_memtype_list", "r");
+	unsigned long long s, e;
+	char line[256], t[64];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "PAT: [mem 0x%llx-0x%llx] %63s", &s, &e, t) == 3 &&
+		    s <= start && e >= end && (!type || !strcmp(t, type)))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+static enum outcome pat_remap_zap(struct ctx *c)
+{
+	struct bench_mmio_info info;
+	struct bench_mmio_range r = { .offset = 0, .length = SZ_4K };
+	int fd = dev_open(c, BENCH_MMIO_STRATEGY_REMAP, BENCH_MMIO_CACHE_UC, &info);
+	int before, after, alias, wc;
+	char *p, *q;
+
+	if (fd < 0)
+		return ERROR;
+	if (!(info.caps & BENCH_MMIO_CAP_PAT))
+		return say(c, NA, "no x86 PAT here (caps %#llx)", ULL(info.caps));
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	p = map(c, fd, SZ_2M, 0);
+	if (!p)
+		return ERROR;
+	before = memtype_covers(info.phys_base, info.phys_base + SZ_2M, NULL);
+	if (before != 1)
+		return say(c, ERROR, "no PAT reservation for the new remap mapping (%d): no debugfs?", before);
+	if (ioctl(fd, BENCH_MMIO_ZAP, &r))
+		return say(c, ERROR, "ZAP: %s", strerror(errno));
+	after = memtype_covers(info.phys_base, info.phys_base + SZ_2M, NULL);
+	/* Another file asks for write-combining while the UC- mapping lives. */
+	wc = dev_open(c, BENCH_MMIO_STRATEGY_REMAP, BENCH_MMIO_CACHE_WC, &info);
+	if (wc < 0)
+		return ERROR;
+	q = map(c, wc, SZ_2M, 0);
+	if (!q)
+		return ERROR;
+	alias = memtype_covers(info.phys_base, info.phys_base + SZ_2M, "write-combining");
+	munmap(q, SZ_2M);
+	munmap(p, SZ_2M);
+	if (alias == 1)
+		return say(c, SHOWN, "after a zap of 4K of a live 2M UC- remap mapping (its PAT reservation %s), a write-combining mapping of the range got WC: an alias",
+			   after == 1 ? "kept" : "freed");
+	if (after != 1)
+		return say(c, SHOWN, "a zap of its first 4K freed the PAT reservation of a live 2M UC- remap mapping");
+	return say(c, CLEAN, "the live remap mapping keeps its PAT reservation through a zap of 4K, a WC request gets UC-");
 }
 
 /*
@@ -628,8 +695,11 @@ static const struct finding findings[] = {
 	  .signature = "untrack_pfn|track_pfn_copy",
 	  .summary = "remap_pfn_range() mapping, a zap racing fork(): track_pfn_copy/untrack_pfn WARNING, fork() fails (a race: bounded tries)",
 	  .run = pat_remap_race },
+	{ .id = "pat-remap-zap", .arch = "amd64", .guard_name = "-", .signature = "-",
+	  .summary = "remap_pfn_range() mapping, a driver zap of 4K: the whole live mapping's PAT reservation is freed (another cache mode can alias it)",
+	  .run = pat_remap_zap },
 	{ .id = "proc-mem-access", .arch = "any", .guard_name = "vm_ops->access",
-	  .signature = "$^",
+	  .signature = "-",
 	  .summary = "/proc/PID/mem (gdb, ptrace) read of a pfnmap without vm_ops->access: EIO",
 	  .run = proc_mem_access },
 };
