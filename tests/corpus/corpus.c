@@ -693,7 +693,7 @@ static const struct finding findings[] = {
 	  .run = pat_remap_split },
 	{ .id = "pat-remap-race", .arch = "amd64", .guard_name = "-", .race = true,
 	  .signature = "untrack_pfn|track_pfn_copy",
-	  .summary = "remap_pfn_range() mapping, a zap racing fork(): track_pfn_copy/untrack_pfn WARNING, fork() fails (a race: bounded tries)",
+	  .summary = "remap_pfn_range() mapping, a zap racing fork(): WARNING in untrack_pfn or track_pfn_copy (the first page found zapped under VM_PAT), fork() may fail; a race, bounded tries",
 	  .run = pat_remap_race },
 	{ .id = "pat-remap-zap", .arch = "amd64", .guard_name = "-", .signature = "-",
 	  .summary = "remap_pfn_range() mapping, a driver zap of 4K: the whole live mapping's PAT reservation is freed (another cache mode can alias it)",
