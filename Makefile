@@ -56,7 +56,7 @@ bench_args := --profile=$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
 	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
 
 .PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean \
-	compare compare-kernels validate kernel-table corpus
+	compare compare-kernels validate kernel-table corpus lava-job lava-run
 
 all: build
 
@@ -159,6 +159,23 @@ corpus: deps-check
 		$(if $(FINDINGS),-f "$(FINDINGS)") -o $(BUILD)/corpus/verdicts; rc=$$?; \
 		echo "measured ($(BUILD)/corpus/verdicts):"; tests/corpus/table $(BUILD)/corpus/verdicts; exit $$rc
 
+# LAVA (README: "Running in a LAVA lab / KernelCI"): a job for LAVA's qemu
+# device type with its kernel and initramfs in LAVA_DIR/job, and that job run
+# here by Debian's lava-run (installed on first use: scripts/deps --lava).
+# PROFILE defaults to quick here; BENCH="fault tlb" by default.
+LAVA_DIR ?= $(BUILD)/lava
+lava_given = $(filter command line environment,$(origin $(1)))
+lava-job: deps-check
+	scripts/lava-job --out $(LAVA_DIR)/job --kernel $(or $(KERNEL),debian-6.12) \
+		--profile $(if $(call lava_given,PROFILE),$(PROFILE),quick) \
+		$(if $(call lava_given,BENCH),--benches "$(BENCH)") \
+		$(if $(call lava_given,STRATEGY),--strategy $(STRATEGY)) \
+		$(if $(MODPARAMS),--modparams "$(MODPARAMS)") \
+		$(if $(LAVA_URL),--url $(LAVA_URL)) $(if $(LAVA_TESTDEF_GIT),--testdef-git $(LAVA_TESTDEF_GIT))
+
+lava-run: lava-job
+	scripts/lava-local $(LAVA_DIR)/job --out $(LAVA_DIR)/run
+
 help:
 	@echo 'bench_mmio: how Linux maps device memory (VM_PFNMAP) into user space'
 	@echo
@@ -180,10 +197,14 @@ help:
 	@echo '  make compare A="a.json ..." B="b.json ..." [THRESHOLD=5] [MARKDOWN=1]   is B worse than A? (exit 1: yes)'
 	@echo '  make compare-kernels KERNELS="debian-6.1 debian-6.12" [ROUNDS=5] [PROFILE=] [BENCH=] [STRATEGY=]'
 	@echo '  make validate [KERNEL=] [TRIALS=3] [RUNS=6] [SHIFT=5]   false-alarm and detection rates of compare'
+	@echo '  make lava-job [KERNEL=debian-6.12] [ARCH=] [PROFILE=quick] [BENCH="fault tlb"] [MODPARAMS=] [LAVA_URL=] [LAVA_TESTDEF_GIT=]'
+	@echo '                       a LAVA job + kernel + initramfs in build/lava/job (README: LAVA)'
+	@echo '  make lava-run        that job run here by Debian'"'"'s lava-run, checked against its result JSON'
 	@echo '  make clean           remove build/ (keeps downloaded kernels: make distclean)'
 
 clean:
-	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm $(BUILD)/corpus $(BUILD)/corpus-arm64
+	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm $(BUILD)/bench-static $(BUILD)/lava \
+		$(BUILD)/corpus $(BUILD)/corpus-arm64
 
 distclean:
 	rm -rf $(BUILD)
