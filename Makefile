@@ -58,7 +58,7 @@ bench_args := --profile=$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
 	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
 
 .PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean \
-	compare compare-kernels validate kernel-table lava-job lava-run
+	compare compare-kernels validate kernel-table corpus lava-job lava-run
 
 all: build
 
@@ -152,6 +152,15 @@ validate: $(BENCH_BIN)
 		$(if $(RUNS),--runs $(RUNS)) $(if $(SHIFT),--shift $(SHIFT)) --threshold $(THRESHOLD) \
 		$(if $(DIR),--out $(DIR))
 
+# The kernel-findings corpus (tests/corpus/): one guest boot per finding,
+# kernel and guard mode, each verdict checked against tests/corpus/expected;
+# the measured verdicts are printed as the README's table.  KERNELS= (default:
+# make test's) and FINDINGS= narrow it.
+corpus: deps-check
+	@tests/corpus/run $(if $(filter command line environment,$(origin KERNELS)),-k "$(KERNELS)") \
+		$(if $(FINDINGS),-f "$(FINDINGS)") -o $(BUILD)/corpus/verdicts; rc=$$?; \
+		echo "measured ($(BUILD)/corpus/verdicts):"; tests/corpus/table $(BUILD)/corpus/verdicts; exit $$rc
+
 # LAVA (README: "Running in a LAVA lab / KernelCI"): a job for LAVA's qemu
 # device type with its kernel and initramfs in LAVA_DIR/job, and that job run
 # here by Debian's lava-run (installed on first use: scripts/deps --lava).
@@ -184,6 +193,7 @@ help:
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
 	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
 	@echo '  make test            unit tests + the module in 6.12, 6.1, 7.2 and 7.3-rc and 7.2 arm64 guests (TAP; TEST_KERNELS=)'
+	@echo '  make corpus [KERNELS="..."] [FINDINGS="..."]            the kernel-findings corpus: a verdict per bug and kernel'
 	@echo '  make kernel-table [TABLE_KERNELS=...]                 README kernel table from results/ (boots what is missing)'
 	@echo '  make plot [RESULT=results/x.json]                     figures (SVG + PNG) from results'
 	@echo '  make compare A="a.json ..." B="b.json ..." [THRESHOLD=5] [MARKDOWN=1]   is B worse than A? (exit 1: yes)'
@@ -195,7 +205,8 @@ help:
 	@echo '  make clean           remove build/ (keeps downloaded kernels: make distclean)'
 
 clean:
-	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm $(BUILD)/bench-static $(BUILD)/lava
+	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm $(BUILD)/bench-static $(BUILD)/lava \
+		$(BUILD)/corpus $(BUILD)/corpus-arm64
 
 distclean:
 	rm -rf $(BUILD)
