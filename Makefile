@@ -43,7 +43,9 @@ GUEST_BENCH_BIN := $(if $(filter arm64 aarch64,$(ARCH)),$(ARM64_BENCH_BIN),$(BEN
 ARM64_PKGS := gcc-16-aarch64-linux-gnu libc6-dev-arm64-cross libjansson-dev:arm64 \
 	libhwloc-dev:arm64 libpfm4-dev:arm64
 SELFTEST_BIN := $(BUILD)/tests/mmio_selftest
-PROFILE_FILE := $(TOP)/config/$(PROFILE).conf
+# config/BENCH-PROFILE.conf when there is one (a benchmark's own keys, e.g.
+# zap's sizes), else config/PROFILE.conf.
+PROFILE_FILE := $(firstword $(wildcard $(TOP)/config/$(BENCH)-$(PROFILE).conf) $(TOP)/config/$(PROFILE).conf)
 profile_key = $(shell sed -n 's/^$(1)=//p' $(PROFILE_FILE) 2>/dev/null | tail -n 1)
 # The guest's BAR must hold OFFSET + SIZE (vm-run sums "a+b").
 bar_min = $(or $(SIZE),$(call profile_key,size),1G)+$(or $(OFFSET),$(call profile_key,offset),0)
@@ -56,7 +58,7 @@ bench_args := --profile=$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
 	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
 
 .PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean \
-	compare compare-kernels validate kernel-table stress
+	compare compare-kernels validate kernel-table corpus lava-job lava-run stress
 
 all: build
 
@@ -158,6 +160,32 @@ validate: $(BENCH_BIN)
 		$(if $(RUNS),--runs $(RUNS)) $(if $(SHIFT),--shift $(SHIFT)) --threshold $(THRESHOLD) \
 		$(if $(DIR),--out $(DIR))
 
+# The kernel-findings corpus (tests/corpus/): one guest boot per finding,
+# kernel and guard mode, each verdict checked against tests/corpus/expected;
+# the measured verdicts are printed as the README's table.  KERNELS= (default:
+# make test's) and FINDINGS= narrow it.
+corpus: deps-check
+	@tests/corpus/run $(if $(filter command line environment,$(origin KERNELS)),-k "$(KERNELS)") \
+		$(if $(FINDINGS),-f "$(FINDINGS)") -o $(BUILD)/corpus/verdicts; rc=$$?; \
+		echo "measured ($(BUILD)/corpus/verdicts):"; tests/corpus/table $(BUILD)/corpus/verdicts; exit $$rc
+
+# LAVA (README: "Running in a LAVA lab / KernelCI"): a job for LAVA's qemu
+# device type with its kernel and initramfs in LAVA_DIR/job, and that job run
+# here by Debian's lava-run (installed on first use: scripts/deps --lava).
+# PROFILE defaults to quick here; BENCH="fault tlb" by default.
+LAVA_DIR ?= $(BUILD)/lava
+lava_given = $(filter command line environment,$(origin $(1)))
+lava-job: deps-check
+	scripts/lava-job --out $(LAVA_DIR)/job --kernel $(or $(KERNEL),debian-6.12) \
+		--profile $(if $(call lava_given,PROFILE),$(PROFILE),quick) \
+		$(if $(call lava_given,BENCH),--benches "$(BENCH)") \
+		$(if $(call lava_given,STRATEGY),--strategy $(STRATEGY)) \
+		$(if $(MODPARAMS),--modparams "$(MODPARAMS)") \
+		$(if $(LAVA_URL),--url $(LAVA_URL)) $(if $(LAVA_TESTDEF_GIT),--testdef-git $(LAVA_TESTDEF_GIT))
+
+lava-run: lava-job
+	scripts/lava-local $(LAVA_DIR)/job --out $(LAVA_DIR)/run
+
 help:
 	@echo 'bench_mmio: how Linux maps device memory (VM_PFNMAP) into user space'
 	@echo
@@ -165,24 +193,29 @@ help:
 	@echo '  make deps            install the Debian packages and guest kernels needed'
 	@echo '  make bench           run a benchmark in a guest (or natively with KERNEL=host)'
 	@echo '      STRATEGY=all|baselines|everything|NAME,...   targets (bench_mmio list names them)   default: all'
-	@echo '      BENCH=fault|tlb   (bench_mmio list describes each and its options)'
+	@echo '      BENCH=fault|tlb|zap|fork|threads   (bench_mmio list describes each and its options)'
 	@echo '      SIZE=1G ALIGN=auto|none|pmd|pud REPS=5 ACCESS=auto|read|write CACHE=uc|wc OFFSET=0'
-	@echo '      PROFILE=default   (config/PROFILE.conf; SIZE etc. override it)'
+	@echo '      PROFILE=default   (config/BENCH-PROFILE.conf, else config/PROFILE.conf; SIZE etc. override it)'
 	@echo '      KERNEL=debian-6.12|debian-6.1|debian-7.2|debian-7.3-rc|host|/path/bzImage (KDIR=its build tree)'
 	@echo '      ARCH=arm64        (debian-7.x: the arm64 kernel under qemu-system-aarch64, TCG)'
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
 	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
 	@echo '  make test            unit tests + the module in 6.12, 6.1, 7.2 and 7.3-rc and 7.2 arm64 guests (TAP; TEST_KERNELS=)'
+	@echo '  make corpus [KERNELS="..."] [FINDINGS="..."]            the kernel-findings corpus: a verdict per bug and kernel'
 	@echo '  make stress [DURATION=60] [SEED=] [KERNEL=debian-6.12] [FUZZ_COUNT=3000]   race harness + fuzzer in a guest (TAP)'
 	@echo '  make kernel-table [TABLE_KERNELS=...]                 README kernel table from results/ (boots what is missing)'
 	@echo '  make plot [RESULT=results/x.json]                     figures (SVG + PNG) from results'
 	@echo '  make compare A="a.json ..." B="b.json ..." [THRESHOLD=5] [MARKDOWN=1]   is B worse than A? (exit 1: yes)'
 	@echo '  make compare-kernels KERNELS="debian-6.1 debian-6.12" [ROUNDS=5] [PROFILE=] [BENCH=] [STRATEGY=]'
 	@echo '  make validate [KERNEL=] [TRIALS=3] [RUNS=6] [SHIFT=5]   false-alarm and detection rates of compare'
+	@echo '  make lava-job [KERNEL=debian-6.12] [ARCH=] [PROFILE=quick] [BENCH="fault tlb"] [MODPARAMS=] [LAVA_URL=] [LAVA_TESTDEF_GIT=]'
+	@echo '                       a LAVA job + kernel + initramfs in build/lava/job (README: LAVA)'
+	@echo '  make lava-run        that job run here by Debian'"'"'s lava-run, checked against its result JSON'
 	@echo '  make clean           remove build/ (keeps downloaded kernels: make distclean)'
 
 clean:
-	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm
+	rm -rf $(BUILD)/bench $(BUILD)/tests $(BUILD)/module $(BUILD)/vm $(BUILD)/bench-static $(BUILD)/lava \
+		$(BUILD)/corpus $(BUILD)/corpus-arm64
 
 distclean:
 	rm -rf $(BUILD)

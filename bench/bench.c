@@ -70,7 +70,7 @@ const struct opt common_opts[] = {
 	{ .name = NULL },
 };
 
-const struct benchmark *const benchmarks[] = { &bench_fault, &bench_tlb, NULL };
+const struct benchmark *const benchmarks[] = { &bench_fault, &bench_tlb, &bench_zap, &bench_fork, &bench_threads, NULL };
 
 const struct benchmark *find_benchmark(const char *name)
 {

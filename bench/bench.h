@@ -51,6 +51,11 @@ struct benchmark {
 	const char *help;
 	const struct opt *opts;		/* benchmark-specific options */
 	void *params;			/* their storage */
+	/*
+	 * Optional: the options together (after parsing, before any device or
+	 * guest); 0, or -1 with a message naming the option (usage error).
+	 */
+	int (*check)(const struct common_params *p, char *err, size_t len);
 	/* Returns the number of runs with status "fail" (or < 0: no result). */
 	int (*run)(struct bench_ctx *ctx);
 };
@@ -59,6 +64,9 @@ extern const struct benchmark *const benchmarks[];	/* NULL-terminated */
 
 extern const struct benchmark bench_fault;
 extern const struct benchmark bench_tlb;
+extern const struct benchmark bench_zap;
+extern const struct benchmark bench_fork;
+extern const struct benchmark bench_threads;
 
 const struct benchmark *find_benchmark(const char *name);
 

@@ -38,17 +38,6 @@ static const struct opt fault_opts[] = {
 	{ .name = NULL },
 };
 
-enum theory_thp thp_gate(const char *enabled, bool madvised)
-{
-	if (!strcmp(enabled, "always"))
-		return THEORY_THP_ALLOW;
-	if (!strcmp(enabled, "madvise"))
-		return madvised ? THEORY_THP_ALLOW : THEORY_THP_DENY;
-	if (!strcmp(enabled, "never"))
-		return THEORY_THP_DENY;
-	return THEORY_THP_UNKNOWN;
-}
-
 uint64_t baseline_expected_faults(const struct page_sizes *ps)
 {
 	uint64_t n = 0;
@@ -56,33 +45,6 @@ uint64_t baseline_expected_faults(const struct page_sizes *ps)
 	for (int i = 0; i < PS_NR; i++)
 		n += ps->bytes[i] / page_size_bytes[i];
 	return n;
-}
-
-static uint64_t module_faults(const struct bench_mmio_stats *st)
-{
-	uint64_t n = 0;
-
-	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
-		n += st->faults[l];
-	return n;
-}
-
-/* Other mappings in the 2M/1G regions at either end of [va, va + len)? */
-/* Other VMAs in the 2M/1G regions at either end of the mapping (tin->va, length). */
-static void scan_neighbours(struct theory_in *tin)
-{
-	FILE *f = fopen("/proc/self/maps", "re");
-	char line[512];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long s, e;
-
-		if (sscanf(line, "%llx-%llx", &s, &e) == 2)
-			theory_neighbour(tin, s, e);
-	}
-	fclose(f);
 }
 
 /* ---------------------------------------------------------------- measure */
@@ -131,7 +93,7 @@ static void measure(struct fault_run *r, const struct bench_ctx *ctx, const stru
 			if (r->t->kind == TARGET_PFNMAP) {
 				r->tin.va = rep->timed.va;
 				r->tin.length = p->size;
-				scan_neighbours(&r->tin);
+				theory_scan_neighbours(&r->tin);
 			}
 			if (timed.advice) {
 				r->madvised = !rep->timed.advice_error;
@@ -156,47 +118,10 @@ static void measure(struct fault_run *r, const struct bench_ctx *ctx, const stru
 static void model_input(struct fault_run *r, const struct common_params *p,
 			const struct bench_mmio_info *info, const struct thp_state *thp)
 {
-	unsigned int s = r->t->strategy;
-
-	r->tin.strategy = s;
-	r->tin.va = r->reps[0].timed.va;
-	r->tin.length = p->size;
-	r->tin.phys = info->phys_base + p->offset;
-	r->tin.align = theory_align(s, p->align, p->size);
-	r->tin.features = info->features;
-	r->tin.max_level = info->max_level[s];
-	r->tin.caps = info->caps;
-	/* What the kernel answered beats what the setting suggests. */
-	r->tin.thp = thp->gates_pfnmap == 0 ? THEORY_THP_ALLOW : thp_gate(thp->enabled, r->madvised);
+	theory_input(&r->tin, r->t, r->reps[0].timed.va, p->size, p, info, thp, r->madvised);
 }
 
 /* ------------------------------------------------------------------ JSON */
-
-static json_t *counts_json(const struct theory_out *o)
-{
-	return json_pack("{sI sI sI sI sI}",
-			 "pte", (json_int_t)o->faults[BENCH_MMIO_LEVEL_PTE],
-			 "pmd", (json_int_t)o->faults[BENCH_MMIO_LEVEL_PMD],
-			 "pud", (json_int_t)o->faults[BENCH_MMIO_LEVEL_PUD],
-			 "fallback", (json_int_t)o->fallback, "pages", (json_int_t)o->pages);
-}
-
-static json_t *levels_json(const uint64_t v[BENCH_MMIO_NR_LEVELS])
-{
-	return json_pack("{sI sI sI}", "pte", (json_int_t)v[0], "pmd", (json_int_t)v[1],
-			 "pud", (json_int_t)v[2]);
-}
-
-static void measured_out(const struct bench_mmio_stats *st, struct theory_out *o)
-{
-	memset(o, 0, sizeof(*o));
-	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++) {
-		o->faults[l] = st->faults[l];
-		o->fallbacks[l] = st->fallbacks[l];
-		o->fallback += st->fallbacks[l];
-	}
-	o->pages = st->pages;
-}
 
 static bool same_counts(const struct bench_mmio_stats *a, const struct bench_mmio_stats *b)
 {

@@ -38,8 +38,6 @@ json_t *fault_run_to_json(const struct fault_run *r, const struct common_params 
 			  const struct tsc_info *tsc, const struct thp_state *thp,
 			  const struct bench_mmio_info *info);
 
-/* theory_thp value for a THP "enabled" word and whether MADV_HUGEPAGE was set. */
-enum theory_thp thp_gate(const char *enabled, bool madvised);
 
 /* A baseline's own check: ru_minflt of a write pass == one fault per page it got. */
 uint64_t baseline_expected_faults(const struct page_sizes *ps);

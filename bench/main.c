@@ -16,6 +16,7 @@
 
 #include "bench.h"
 #include "device.h"
+#include "lava.h"
 #include "result.h"
 #include "target.h"
 
@@ -39,7 +40,8 @@ static void usage(FILE *f)
 		"       bench_mmio info [--device=PATH]\n"
 		"                                device GET_INFO and system description (JSON)\n"
 		"       bench_mmio help [benchmark]\n"
-		"       bench_mmio version\n\n"
+		"       bench_mmio version\n"
+		"       bench_mmio lava RESULT.json...   a result as lava-test-case lines\n\n"
 		"Options are --name=value or --name value; they can also come from\n"
 		"--profile=FILE (key=value lines, # comments); the command line wins.\n"
 		"Results go to <out>/<bench>-<targets>-<release>-<time>.json\n"
@@ -162,6 +164,10 @@ static int cmd_bench(const struct benchmark *b, int argc, char **argv, int full_
 	}
 	if (!common.targets) {
 		fprintf(stderr, "bench_mmio %s: --strategy: no target selected\n", b->name);
+		return EXIT_USAGE;
+	}
+	if (b->check && b->check(&common, err, sizeof(err))) {
+		fprintf(stderr, "bench_mmio %s: %s\n", b->name, err);
 		return EXIT_USAGE;
 	}
 	/* Only a pfnmap target needs the module: baselines run anywhere. */
@@ -316,6 +322,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "info"))
 		return cmd_info(argc - 2, argv + 2);
+	if (!strcmp(cmd, "lava"))
+		return cmd_lava(argc - 2, argv + 2);
 	b = find_benchmark(cmd);
 	if (!b) {
 		fprintf(stderr, "bench_mmio: unknown benchmark or command '%s'\n\n", cmd);

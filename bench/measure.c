@@ -213,7 +213,7 @@ int measure_map(struct target_state *ts, const struct pass_req *req, struct pass
 	if (req->advice && madvise((void *)map, req->len, req->advice))
 		out->advice_error = -errno;
 
-	if (touch_all(ts, map, req, out)) {
+	if (!req->no_touch && touch_all(ts, map, req, out)) {
 		snprintf(reason, len, "%s at %p (offset 0x%llx of the mapping) in %s",
 			 bus_sig == SIGBUS ? "SIGBUS" : "SIGSEGV", bus_addr,
 			 (unsigned long long)((char *)bus_addr - (char *)map), what);
@@ -229,6 +229,33 @@ int measure_map(struct target_state *ts, const struct pass_req *req, struct pass
 		return -1;
 	}
 	*mapp = map;
+	return 0;
+}
+
+int measure_touch(struct target_state *ts, volatile char *map, const struct pass_req *req,
+		  struct pass *out, const char *what, char *reason, size_t len)
+{
+	struct pass_req bare = *req;
+	int ret;
+
+	bare.fh = bare.th = NULL;
+	out->populate_ticks = 0;
+	ret = ts->t->counters_reset(ts);
+	if (ret) {
+		snprintf(reason, len, "%s: resetting the counters: %s", what, strerror(-ret));
+		return -1;
+	}
+	if (touch_all(ts, map, &bare, out)) {
+		snprintf(reason, len, "%s at %p (offset 0x%llx of the mapping) in %s",
+			 bus_sig == SIGBUS ? "SIGBUS" : "SIGSEGV", bus_addr,
+			 (unsigned long long)((char *)bus_addr - (char *)map), what);
+		return -1;
+	}
+	ret = ts->t->counters_read(ts, &out->c);
+	if (ret) {
+		snprintf(reason, len, "%s: reading the counters: %s", what, strerror(-ret));
+		return -1;
+	}
 	return 0;
 }
 
@@ -433,3 +460,108 @@ json_t *run_head_json(const char *bench, const struct target *t, const struct co
 		json_object_set_new(run, "strategy", json_string(t->name));
 	return run;
 }
+
+/* ----------------------------------------------------------- fault counts */
+
+uint64_t module_faults(const struct bench_mmio_stats *st)
+{
+	uint64_t n = 0;
+
+	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
+		n += st->faults[l];
+	return n;
+}
+
+void measured_out(const struct bench_mmio_stats *st, struct theory_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++) {
+		o->faults[l] = st->faults[l];
+		o->fallbacks[l] = st->fallbacks[l];
+		o->fallback += st->fallbacks[l];
+	}
+	o->pages = st->pages;
+}
+
+json_t *counts_json(const struct theory_out *o)
+{
+	return json_pack("{sI sI sI sI sI}",
+			 "pte", (json_int_t)o->faults[BENCH_MMIO_LEVEL_PTE],
+			 "pmd", (json_int_t)o->faults[BENCH_MMIO_LEVEL_PMD],
+			 "pud", (json_int_t)o->faults[BENCH_MMIO_LEVEL_PUD],
+			 "fallback", (json_int_t)o->fallback, "pages", (json_int_t)o->pages);
+}
+
+json_t *levels_json(const uint64_t v[BENCH_MMIO_NR_LEVELS])
+{
+	return json_pack("{sI sI sI}", "pte", (json_int_t)v[0], "pmd", (json_int_t)v[1],
+			 "pud", (json_int_t)v[2]);
+}
+
+json_t *ns_metric_json(const double *ns, unsigned int n)
+{
+	return metric_json("ns", "lower", ns, NULL, n);
+}
+
+json_t *ns_per_gib_metric_json(const double *ns, unsigned int n, uint64_t bytes)
+{
+	double *v = calloc(n ? n : 1, sizeof(*v));
+	json_t *m;
+
+	if (!v)
+		return json_null();
+	for (unsigned int i = 0; i < n; i++)
+		v[i] = bytes ? ns[i] * (double)SZ_1G / (double)bytes : 0;
+	m = metric_json("ns/GiB", "lower", v, NULL, bytes ? n : 0);
+	free(v);
+	return m;
+}
+
+/* ------------------------------------------------------ the model's input */
+
+enum theory_thp thp_gate(const char *enabled, bool madvised)
+{
+	if (!strcmp(enabled, "always"))
+		return THEORY_THP_ALLOW;
+	if (!strcmp(enabled, "madvise"))
+		return madvised ? THEORY_THP_ALLOW : THEORY_THP_DENY;
+	if (!strcmp(enabled, "never"))
+		return THEORY_THP_DENY;
+	return THEORY_THP_UNKNOWN;
+}
+
+void theory_input(struct theory_in *tin, const struct target *t, uint64_t va, uint64_t size,
+		  const struct common_params *p, const struct bench_mmio_info *info,
+		  const struct thp_state *thp, bool madvised)
+{
+	unsigned int s = t->strategy;
+
+	tin->strategy = s;
+	tin->va = va;
+	tin->length = size;
+	tin->phys = info->phys_base + p->offset;
+	tin->align = theory_align(s, p->align, size);
+	tin->features = info->features;
+	tin->max_level = info->max_level[s];
+	tin->caps = info->caps;
+	/* What the kernel answered beats what the setting suggests. */
+	tin->thp = thp->gates_pfnmap == 0 ? THEORY_THP_ALLOW : thp_gate(thp->enabled, madvised);
+}
+
+/* Other VMAs in the 2M/1G regions at either end of the mapping (tin->va, length). */
+void theory_scan_neighbours(struct theory_in *tin)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+
+		if (sscanf(line, "%llx-%llx", &s, &e) == 2)
+			theory_neighbour(tin, s, e);
+	}
+	fclose(f);
+}
+

@@ -20,6 +20,7 @@
 #include "bench.h"
 #include "stats.h"
 #include "target.h"
+#include "theory.h"
 
 enum run_status { RUN_OK, RUN_SKIP, RUN_FAIL };
 extern const char *const run_status_names[];
@@ -52,6 +53,7 @@ struct pass_req {
 	bool write;
 	int advice;			/* extra madvise() (e.g. MADV_HUGEPAGE), 0: none */
 	struct hist *fh, *th;		/* instrumented: fault / non-fault touches; NULL: timed */
+	bool no_touch;			/* map only: no touch, nothing made present */
 };
 
 /*
@@ -68,6 +70,15 @@ int measure_pass(struct target_state *ts, const struct pass_req *req, struct pas
  */
 int measure_map(struct target_state *ts, const struct pass_req *req, struct pass *out,
 		volatile char **map, const char *what, char *reason, size_t len);
+
+/*
+ * Touch every page of a mapping measure_map() left (a refault after a zap,
+ * say) as its timed pass does: counters reset, the bare loop timed as a
+ * whole into out->populate_ticks, counters read into out->c.  0, or -1 with
+ * a reason (SIGBUS/SIGSEGV, a counter error); the mapping stays mapped.
+ */
+int measure_touch(struct target_state *ts, volatile char *map, const struct pass_req *req,
+		  struct pass *out, const char *what, char *reason, size_t len);
 
 /*
  * fn(arg) with SIGBUS/SIGSEGV turned into -1 and a reason naming @what and
@@ -108,5 +119,34 @@ const char *attribution_text(enum attribution a);
  */
 json_t *pass_metrics_json(const struct rep *reps, unsigned int n, double tick_ns);
 json_t *latency_histograms_json(const struct hist *fh, const struct hist *th, double tick_ns);
+
+/* ---- fault counts (pfnmaps: the module's counters, theory.h's shape) ---- */
+
+/* Sum of faults[] over the levels. */
+uint64_t module_faults(const struct bench_mmio_stats *st);
+/* The module's counters in the model's shape. */
+void measured_out(const struct bench_mmio_stats *st, struct theory_out *o);
+/* {pte, pmd, pud, fallback, pages} */
+json_t *counts_json(const struct theory_out *o);
+/* {pte, pmd, pud} of a per-level array */
+json_t *levels_json(const uint64_t v[BENCH_MMIO_NR_LEVELS]);
+/* A metric of n per-repetition values in ns, and the same per GiB of bytes. */
+json_t *ns_metric_json(const double *ns, unsigned int n);
+json_t *ns_per_gib_metric_json(const double *ns, unsigned int n, uint64_t bytes);
+
+/* ---- the model's input (theory.h) ---- */
+
+/* theory_thp value for a THP "enabled" word and whether MADV_HUGEPAGE was set. */
+enum theory_thp thp_gate(const char *enabled, bool madvised);
+/*
+ * Fill *tin for a pfnmap of @t at @va of @size bytes (p: offset, align;
+ * info: phys, caps, max_level; thp: the gate).  The busy ends
+ * (theory_scan_neighbours()) are left as they are.
+ */
+void theory_input(struct theory_in *tin, const struct target *t, uint64_t va, uint64_t size,
+		  const struct common_params *p, const struct bench_mmio_info *info,
+		  const struct thp_state *thp, bool madvised);
+/* Other VMAs (/proc/self/maps) in the 2M/1G regions at either end of the mapping. */
+void theory_scan_neighbours(struct theory_in *tin);
 
 #endif

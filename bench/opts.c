@@ -76,6 +76,27 @@ int parse_size(const char *s, uint64_t *out, bool zero_ok, char *err, size_t err
 	return 0;
 }
 
+int parse_size_list(const char *s, uint64_t *out, unsigned int max, unsigned int *n,
+		    char *err, size_t errlen)
+{
+	char buf[1024], *save, *tok;
+
+	*n = 0;
+	if (strlen(s) >= sizeof(buf))
+		return fail(err, errlen, "size list too long");
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == max)
+			return fail(err, errlen, "more than %u sizes in '%s'", max, s);
+		if (parse_size(tok, &out[*n], false, err, errlen))
+			return -1;
+		(*n)++;
+	}
+	if (!*n)
+		return fail(err, errlen, "no size in '%s'", s);
+	return 0;
+}
+
 int parse_uint(const char *s, uint64_t *out, char *err, size_t errlen)
 {
 	uint64_t v = 0;

@@ -65,6 +65,9 @@ struct opt_table {
 /* "4096", "64K", "256M", "2G", "1T", "0x200000" (binary units, 4K multiple). */
 int parse_size(const char *s, uint64_t *out, bool zero_ok, char *err, size_t errlen);
 int parse_uint(const char *s, uint64_t *out, char *err, size_t errlen);
+/* "64M,256M,1G": up to max sizes (parse_size, non-zero) into out[], *n of them. */
+int parse_size_list(const char *s, uint64_t *out, unsigned int max, unsigned int *n,
+		    char *err, size_t errlen);
 int parse_bool(const char *s, bool *out);
 /* Format bytes with the largest exact binary suffix ("256M", "4096"). */
 void format_size(uint64_t v, char *buf, size_t len);

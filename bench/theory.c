@@ -109,8 +109,26 @@ static bool called(const struct theory_in *in, uint64_t va, uint64_t r, unsigned
  * region is eligible, else counts a fallback if the strategy wants @level,
  * and the core goes down a level for the region.
  */
+/*
+ * A zap window [lo, hi) of VAs (struct theory_out's refault mode): the
+ * layout is the fresh one; only leaves that meet the window count, and a
+ * region that went down a level holds a table, so the refault offers it to
+ * no ->huge_fault and counts no fallback.
+ */
+struct window {
+	uint64_t lo, hi;
+};
+
+static uint64_t overlap(uint64_t a, uint64_t b, const struct window *w)
+{
+	uint64_t lo = a > w->lo ? a : w->lo, hi = b < w->hi ? b : w->hi;
+
+	return hi > lo ? hi - lo : 0;
+}
+
 static void descend(const struct theory_in *in, uint64_t va, unsigned int level,
-		    uint64_t lo, uint64_t hi, const bool core[], struct theory_out *out)
+		    uint64_t lo, uint64_t hi, const bool core[], const struct window *w,
+		    struct theory_out *out)
 {
 	uint64_t size = level_size[level];
 	unsigned int want = theory_strategy_level[in->strategy];
@@ -119,8 +137,10 @@ static void descend(const struct theory_in *in, uint64_t va, unsigned int level,
 			     (in->caps & BENCH_MMIO_CAP_VMA_LOCK) ? 2 : 1;
 
 	if (level == BENCH_MMIO_LEVEL_PTE) {
-		out->faults[BENCH_MMIO_LEVEL_PTE] += (hi - lo) / SZ_4K;
-		out->pages += (hi - lo) / SZ_4K;
+		uint64_t n = (w ? overlap(lo, hi, w) : hi - lo) / SZ_4K;
+
+		out->faults[BENCH_MMIO_LEVEL_PTE] += n;
+		out->pages += n;
 		return;
 	}
 	for (uint64_t r = align_down(lo, size); r < hi; r += size) {
@@ -128,14 +148,16 @@ static void descend(const struct theory_in *in, uint64_t va, unsigned int level,
 
 		if (core[level] && want >= BENCH_MMIO_LEVEL_PMD && called(in, va, r, level)) {
 			if (want >= level && eligible(in, va, r, level)) {
-				out->faults[level]++;
-				out->pages += size / SZ_4K;
+				if (!w || overlap(r, r + size, w)) {
+					out->faults[level]++;
+					out->pages += size / SZ_4K;
+				}
 				continue;
 			}
-			if (want >= level)
+			if (want >= level && !w)
 				out->fallbacks[level] += calls;
 		}
-		descend(in, va, level - 1, rlo, rhi, core, out);
+		descend(in, va, level - 1, rlo, rhi, core, w, out);
 	}
 }
 
@@ -166,7 +188,7 @@ bool theory_aligned(const struct theory_in *in)
 	return !((in->va ^ in->phys) & (in->align - 1));
 }
 
-int theory_expect(const struct theory_in *in, struct theory_out *out)
+static int expect(const struct theory_in *in, const struct window *w, struct theory_out *out)
 {
 	uint64_t n = in->length / SZ_4K, va = model_va(in);
 	bool huge_ok = in->thp != THEORY_THP_DENY;
@@ -181,11 +203,20 @@ int theory_expect(const struct theory_in *in, struct theory_out *out)
 		return -1;
 	switch (theory_strategy_populate[in->strategy]) {
 	case BENCH_MMIO_POPULATE_MMAP:
-		out->pages = n;
+		/* populated in ->mmap; after a zap one PTE per fault */
+		if (w) {
+			out->faults[BENCH_MMIO_LEVEL_PTE] = overlap(va, va + in->length, w) / SZ_4K;
+			out->pages = out->faults[BENCH_MMIO_LEVEL_PTE];
+		} else {
+			out->pages = n;
+		}
 		return 0;
 	case BENCH_MMIO_POPULATE_VMA:
-		out->faults[BENCH_MMIO_LEVEL_PTE] = n ? 1 : 0;
-		out->pages = n;
+		/* the first fault (after a zap: the first one in it) inserts the VMA */
+		if (n && (!w || overlap(va, va + in->length, w))) {
+			out->faults[BENCH_MMIO_LEVEL_PTE] = 1;
+			out->pages = n;
+		}
 		return 0;
 	case BENCH_MMIO_POPULATE_FAULT:
 		break;
@@ -193,7 +224,7 @@ int theory_expect(const struct theory_in *in, struct theory_out *out)
 		return -1;
 	}
 	if (n)
-		descend(in, va, BENCH_MMIO_LEVEL_PUD, va, va + in->length, core, out);
+		descend(in, va, BENCH_MMIO_LEVEL_PUD, va, va + in->length, core, w, out);
 	for (int l = 0; l < BENCH_MMIO_NR_LEVELS; l++)
 		out->fallback += out->fallbacks[l];
 	return 0;
@@ -280,4 +311,44 @@ void theory_explain(const struct theory_in *in, const struct theory_out *exp,
 		add(buf, len, "the whole mapping was faulted at PTE level");
 	if (exp->pages != got->pages && !strstr(buf, "huge"))
 		add(buf, len, "pages made present differ from the pages touched");
+}
+
+int theory_expect(const struct theory_in *in, struct theory_out *out)
+{
+	return expect(in, NULL, out);
+}
+
+int theory_refault(const struct theory_in *in, uint64_t off, uint64_t len, struct theory_out *out)
+{
+	uint64_t o = off < in->length ? off : in->length;
+	uint64_t l = len < in->length - o ? len : in->length - o;
+	/* in the model's VA, as theory_expect() lays the mapping out */
+	struct window w = { .lo = model_va(in) + o, .hi = model_va(in) + o + l };
+
+	return expect(in, &w, out);
+}
+
+int theory_zap_widen(const struct theory_zap *z, uint64_t *off, uint64_t *len)
+{
+	uint64_t lo, hi, elo, ehi, end = z->phys_base + z->backing_size;
+
+	if (!z->length || z->offset > z->backing_size || z->length > z->backing_size - z->offset)
+		return -1;
+	*off = z->offset;
+	*len = z->length;
+	if (!z->guard || !z->pud_vmas)
+		return 0;
+	lo = z->phys_base + z->offset;
+	hi = lo + z->length;
+	elo = align_down(lo, SZ_1G);
+	ehi = align_down(hi + SZ_1G - 1, SZ_1G);
+	if (elo == lo && ehi == hi)
+		return 0;			/* cuts no extent */
+	if (elo < z->phys_base)
+		elo = z->phys_base;
+	if (ehi > end)
+		ehi = end;
+	*off = elo - z->phys_base;
+	*len = ehi - elo;
+	return *off != z->offset || *len != z->length;
 }

@@ -67,6 +67,36 @@ uint64_t theory_align(unsigned int strategy, unsigned int align, uint64_t length
 int theory_expect(const struct theory_in *in, struct theory_out *out);
 
 /*
+ * After theory_expect()'s populate, a zap of the mapping's bytes [off,
+ * off + len) (clipped to it) and one more ascending touch of the whole
+ * mapping: the faults of that refault.  Every leaf the zap meets is cleared
+ * whole (a partial zap of a huge leaf clears it, as the core does for a
+ * pfnmap), so it refaults at its level; a region the populate took down a
+ * level keeps its table, so the refault offers it to no ->huge_fault and
+ * counts no fallback.  remap: one PTE fault per zapped page; bulk: one
+ * fault that inserts the whole VMA again.  0, or -1 (bad strategy).
+ */
+int theory_refault(const struct theory_in *in, uint64_t off, uint64_t len, struct theory_out *out);
+
+/*
+ * The range a BENCH_MMIO_ZAP actually zaps under BENCH_MMIO_GUARD_ZAP_WIDEN
+ * (uapi "guards"): with the guard on and a VMA of the device that may hold
+ * PUD entries, a range that cuts a 1G extent of the backing (physical
+ * address, 1G aligned) grows to whole extents, clipped to the backing.
+ */
+struct theory_zap {
+	uint64_t phys_base, backing_size;	/* info.phys_base, info.size */
+	uint64_t offset, length;		/* asked: backing offset, bytes */
+	bool guard;				/* GUARD_ZAP_WIDEN on for the file */
+	bool pud_vmas;				/* a VMA of the device may hold PUDs (the
+						 * module: of a strategy whose max_level
+						 * is pud, 1G or longer) */
+};
+
+/* 1: widened, 0: not (*off, *len the range asked), -1: not a valid range. */
+int theory_zap_widen(const struct theory_zap *z, uint64_t *off, uint64_t *len);
+
+/*
  * Another VMA [start, end) exists (from /proc/self/maps): mark the PMD/PUD
  * regions at either end of the mapping that it shares (busy_lo/busy_hi).
  * The mapping's own VMA is ignored.

@@ -188,7 +188,172 @@ def check_no_align_hook(doc, run, name):
         what + ": check.status is mismatch and names the missing hook", json.dumps(c, indent=1))
 
 
+# --- zap, fork, threads ------------------------------------------------------
+# The refault after a zap, by level, at the sizes tests/run gives (README):
+# (strategy, size, partial offset, partial length) -> {op: counts}.  Every
+# leaf the zapped range meets refaults at its level; no fallback, as the
+# regions the populate took down a level keep their tables.
+def _c(pte=0, pmd=0, pud=0, pages=None):
+    return {"pte": pte, "pmd": pmd, "pud": pud, "fallback": 0,
+            "pages": pages if pages is not None else pte + pmd * 512 + pud * 512 * 512}
+
+
+def _zap_promise(kind):
+    z = {}
+    for s in ("remap", "pte", "bulk", "pmd", "pud"):
+        if s == "bulk":
+            whole = part = _c(pte=1, pages=16384)
+        elif s in ("remap", "pte") or kind == "4k":
+            whole, part = _c(pte=16384), _c(pte=8192)
+        else:
+            whole, part = _c(pmd=32), _c(pmd=16)
+        z[(s, 64 * M, 16 * M, 32 * M)] = {"whole": whole, "partial": part, "revoke": whole}
+    # 2M at 1G of a 2G pud mapping: with PUDs the zap is widened to the
+    # extent [1G, 2G) and one PUD refaults; else the 2M alone (no PUD VMA).
+    two = {"huge": (_c(pud=2), _c(pud=1)), "huge-pmd": (_c(pmd=1024), _c(pmd=1)),
+           "4k": (_c(pte=524288), _c(pte=512))}[kind]
+    z[("pud", 2 * G, 1 * G, 2 * M)] = {"whole": two[0], "partial": two[1], "revoke": two[0]}
+    return z
+
+
+ZAP_REFAULT = {k: _zap_promise(k) for k in ("huge", "huge-pmd", "4k")}
+# What a populate of 64M faults (fork: the child of an unpopulated mapping
+# populates it; threads: summed over the threads), per kind.
+POP_64M = {k: {"remap": _c(pages=16384), "pte": _c(pte=16384), "bulk": _c(pte=1, pages=16384),
+               "pmd": _c(pmd=32) if k != "4k" else _c(pte=16384),
+               "pud": _c(pmd=32) if k != "4k" else _c(pte=16384)} for k in ("huge", "huge-pmd", "4k")}
+
+
+def _counts(c):
+    return {k: c[k] for k in ("pte", "pmd", "pud", "fallback", "pages")}
+
+
+def check_zap(run, kernel, name):
+    size = run["params"]["size_bytes"]
+    what = "%s: zap %s %dM" % (name, run["target"], size >> 20)
+    if run["kind"] == "baseline":
+        tap(run["status"] == "skip" and bool(run.get("reason")),
+            what + ": a baseline is skipped with a reason (zap is a device operation)")
+        return
+    tap(run["status"] == "ok", what + ": status ok", run.get("reason"))
+    if run["status"] != "ok":
+        return
+    tap(run["populate_check"]["status"] == "ok", what + ": the populate's counts are the theory's",
+        json.dumps(run["populate_check"]))
+    par = run["params"]
+    want = ZAP_REFAULT[KERNEL_KIND[kernel]].get((run["strategy"], size, par["partial_offset"], par["partial_length"]))
+    for op in ("whole", "partial", "revoke"):
+        z = run["zaps"][op]
+        w = "%s: %s" % (what, op)
+        tap(z["check"]["status"] == "ok", w + ": refault counts by level are the theory's for the range zapped",
+            json.dumps(z["check"], indent=1))
+        tap(z["refault_identical"] is True, w + ": refault counts identical across repetitions")
+        if z["census_after"] is not None:
+            c = z["census_after"]
+            tap(c["pages"] == c["expected_pages"],
+                w + ": the census after the zap misses exactly the pages zapped (%d left)" % c["expected_pages"],
+                json.dumps(c))
+        if op == "revoke":
+            tap(z["sigbus_while_revoked"] is True and z["sigbus_count"] >= 1,
+                w + ": a touch while revoked gets SIGBUS", json.dumps(z))
+        else:
+            wd, a, zz = z["widen"], z["asked"], z["zapped"]
+            if wd["widened"]:
+                lo, hi = zz["offset"], zz["offset"] + zz["length"]
+                ok = (wd["guard"] and lo <= a["offset"] and hi >= a["offset"] + a["length"]
+                      and zz != a)
+            else:
+                ok = zz == a
+            tap(ok and wd["widened"] == (wd["zaps_widened"] > 0 if wd["guard"] else False)
+                and wd["predicted"] == wd["widened"],
+                w + ": says whether the zap was widened (%s) and which range it zapped" % wd["widened"],
+                json.dumps(z["widen"]) + " asked " + json.dumps(a) + " zapped " + json.dumps(zz))
+        if want is not None:
+            got = _counts(z["refault"])
+            tap(got == want[op], w + ": refault %s (README)" % json.dumps(want[op], sort_keys=True),
+                "measured %s" % json.dumps(got, sort_keys=True))
+        for m in ("zap_%s_ns" % op if op != "revoke" else "revoke_ns", "refault_%s_ns" % op):
+            mm = run["metrics"].get(m)
+            tap(mm is not None and mm["n"] == run["params"]["reps"],
+                w + ": metric %s over every repetition" % m, json.dumps(mm))
+    mm = run["metrics"].get("munmap_ns")
+    tap(mm is not None and mm["n"] == run["params"]["reps"], what + ": munmap_ns over every repetition")
+
+
+def check_fork(run, kernel, name):
+    size = run["params"]["size_bytes"]
+    what = "%s: fork %s %dM" % (name, run["target"], size >> 20)
+    if run["status"] == "skip":
+        tap(run["kind"] == "baseline" and bool(run.get("reason")), what + ": a baseline skipped with a reason")
+        return
+    tap(run["status"] == "ok", what + ": status ok", run.get("reason"))
+    if run["status"] != "ok":
+        return
+    v = run["variants"]
+    for var in ("populated", "unpopulated", "dontfork"):
+        m = run["metrics"]["fork_%s_ns" % var]
+        tap(m["n"] == run["params"]["reps"], "%s: %s: fork_ns over every repetition" % (what, var))
+    tap(v["dontfork"]["child"]["vma"] is False and v["populated"]["child"]["vma"] is True,
+        what + ": MADV_DONTFORK: the child has no VMA; otherwise it has", json.dumps(v["dontfork"]["child"]))
+    if run["kind"] != "pfnmap":
+        return
+    for var in ("populated", "unpopulated", "dontfork"):
+        ch = v[var]["child"]
+        tap(ch["check"]["status"] == "ok", "%s: %s: the child's faults are the model's" % (what, var),
+            json.dumps(ch["check"]))
+    pc, cc = v["populated"]["census"], v["populated"]["child"]["census"]
+    tap(pc is not None and pc == cc and pc["pages"] == size // PAGE,
+        what + ": fork copied every entry: the child's census is the parent's", json.dumps([pc, cc]))
+    tap(_counts(v["populated"]["child"]["faults"]) == _c(pages=0),
+        what + ": the child of a populated mapping faults nowhere (README)",
+        json.dumps(v["populated"]["child"]["faults"]))
+    want = POP_64M[KERNEL_KIND[kernel]].get(run["strategy"]) if size == 64 * M else None
+    if want is not None:
+        if run["strategy"] == "remap":
+            want = _c(pages=0)	# populated by its mmap: the child got every entry
+        got = _counts(v["unpopulated"]["child"]["faults"])
+        tap(got == want, what + ": the child of an unpopulated mapping populates it: %s (README)"
+            % json.dumps(want, sort_keys=True), "measured %s" % json.dumps(got, sort_keys=True))
+
+
+def check_threads(run, kernel, name):
+    size = run["params"]["size_bytes"]
+    what = "%s: threads %s %dM" % (name, run["target"], size >> 20)
+    if run["status"] == "skip":
+        tap(run["kind"] == "baseline" and bool(run.get("reason")), what + ": a baseline skipped with a reason")
+        return
+    tap(run["status"] == "ok", what + ": status ok", run.get("reason"))
+    if run["status"] != "ok":
+        return
+    grain = run["params"]["grain_bytes"]
+    ts = [p["threads"] for p in run["points"]]
+    tap(ts[0] == 1 and ts == sorted(set(ts)) and ts[-1] <= max(run["pus"], 1) * 256,
+        what + ": T = %s" % ts)
+    want = POP_64M[KERNEL_KIND[kernel]].get(run.get("strategy")) if size == 64 * M else None
+    for p in run["points"]:
+        w = "%s: T=%d" % (what, p["threads"])
+        sl = sorted((t["slice_offset"], t["slice_length"]) for t in p["per_thread"])
+        contiguous = all(a[0] + a[1] == b[0] for a, b in zip(sl, sl[1:]))
+        tap(len(sl) == p["threads"] and sl[0][0] == 0 and contiguous and sum(x[1] for x in sl) == size
+            and all(x[0] % grain == 0 for x in sl),
+            w + ": disjoint slices of whole grains cover the mapping", json.dumps(sl))
+        tap(p["check"]["status"] == "ok", w + ": faults summed over the threads are the model's",
+            json.dumps(p["check"]))
+        if want is not None and "faults" in p:
+            got = {k: p["faults"][k] for k in ("pte", "pmd", "pud", "pages")}
+            ww = {k: want[k] for k in ("pte", "pmd", "pud", "pages")}
+            tap(got == ww, w + ": faults %s (README)" % json.dumps(ww, sort_keys=True),
+                "measured %s" % json.dumps(got, sort_keys=True))
+        nf = sum(t["minflt"] for t in p["per_thread"])
+        for m in ("faults_per_s", "fault_latency_ns"):
+            n = run["params"]["reps"] if nf or m == "faults_per_s" else 0    # remap: no fault
+            tap(p[m]["n"] == n, w + ": %s over every repetition" % m, json.dumps(p[m]))
+
+
 def check_run(doc, run, kernel, name):
+    if run["bench"] in ("zap", "fork", "threads"):
+        {"zap": check_zap, "fork": check_fork, "threads": check_threads}[run["bench"]](run, kernel, name)
+        return
     if run["bench"] == "tlb":
         check_tlb(run, kernel, name)
         return

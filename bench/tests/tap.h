@@ -67,7 +67,13 @@ const char *test_build_dir(void);
 	X(test_events_arm, "events: config/events/arm.conf encodes for its PMUs") \
 	X(test_events_perf, "events: config/events/perf.conf (generic fallback) encodes") \
 	X(test_census_check, "census check: leaves vs faults, PTEs vs pages, unavailable with the reason") \
-	X(test_bind_parse, "--bind: auto, pci, core:N, node:N, errors")
+	X(test_bind_parse, "--bind: auto, pci, core:N, node:N, errors") \
+	X(test_theory_refault, "theory: the refault after a zap, by level (PUD 8G, PTE, PMD, remap, bulk)") \
+	X(test_zap_widen, "zap: GUARD_ZAP_WIDEN's rule: whole 1G extents, clipped to the backing") \
+	X(test_zap_resolve, "zap: the range actually zapped (the counter, the rule), the partial range") \
+	X(test_threads_slices, "threads: the T sweep, whole-grain slices, the grain") \
+	X(test_fork_child, "fork: what the child faults, per variant") \
+	X(test_size_list, "--sizes: a comma list of sizes, errors named")
 
 #define DECLARE(fn, desc) void fn(void);
 TESTS(DECLARE)

@@ -203,7 +203,7 @@ enum bench_mmio_level {
  * fixed kernel would give, except where it says so.
  *
  * @BENCH_MMIO_GUARD_SPLIT_PUD: ->may_split zaps the 1G region around a
- *	split address inside a PUD-mapped VMA first (6.12: munmap(),
+ *	split address inside a PUD-mapped VMA first (6.12 to 7.3-rc: munmap(),
  *	mprotect(), madvise() or mremap() of part of it walks the PUD leaf as a
  *	PMD table and crashes).  stats.guard_zaps counts these zaps.
  * @BENCH_MMIO_GUARD_ZAP_WIDEN: a BENCH_MMIO_ZAP made through this file that

@@ -212,9 +212,14 @@ bench_mmio_huge_fault_level(unsigned int arg)
  * ->access for ptrace and /proc/PID/mem (a debugger reading the mapping):
  * generic_access_phys() ioremaps the pfn the page tables hold (6.12+ also
  * through PMD/PUD leaves, follow_pfnmap_start()); it exists where the arch
- * has ioremap_prot().
+ * has ioremap_prot().  CONFTEST_DISABLE=generic_access_phys builds the
+ * module without it (tests/corpus/: the EIO it avoids).
  */
-#ifdef CONFIG_HAVE_IOREMAP_PROT
+#if defined(CONFIG_HAVE_IOREMAP_PROT) && !defined(HAVE_GENERIC_ACCESS_PHYS) && \
+	!defined(CONFTEST_DISABLED_GENERIC_ACCESS_PHYS)
+#error "CONFIG_HAVE_IOREMAP_PROT without generic_access_phys(): update conftest/generic_access_phys.c"
+#endif
+#ifdef HAVE_GENERIC_ACCESS_PHYS
 #define BENCH_MMIO_ACCESS_OP		generic_access_phys
 #define BENCH_MMIO_ACCESS		1
 #else
