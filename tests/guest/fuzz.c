@@ -85,7 +85,7 @@ static bool chance(unsigned int pct) { return below(100) < pct; }
 
 static struct bench_mmio_info info;
 static int fds[NSTRAT];
-static bool ex_mremap_pud, ex_zap_partial, ex_remap_split, ex_split_pud;
+static bool ex_mremap_pud, ex_zap_partial, ex_remap_split, ex_split_pud, ex_remap_zap;
 static int failures, verbose;
 static u64 calls, errs[200];
 static char *arena;		/* MAP_FIXED and MREMAP_FIXED land only in here */
@@ -387,6 +387,9 @@ static void fuzz_mmap(void)
 
 	if (nmaps == MAX_MAPS)
 		return;
+	/* pat-remap-zap present: no remap mapping (every ZAP and REVOKE would zap it). */
+	if (s == BENCH_MMIO_STRATEGY_REMAP && ex_remap_zap)
+		s = BENCH_MMIO_STRATEGY_REMAP + 1 + below(NSTRAT - 1);
 	flags = kind < 6 ? MAP_SHARED : kind < 8 ? MAP_PRIVATE : kind < 9 ? MAP_SHARED_VALIDATE : (int)below(4);
 	for (int i = 0; i < 2; i++)
 		if (chance(25))
@@ -675,6 +678,7 @@ int main(int argc, char **argv)
 				ex_zap_partial |= !strcmp(id, "zap-partial-pud");
 				ex_remap_split |= !strcmp(id, "pat-remap-split");
 				ex_split_pud |= !strcmp(id, "split-pud");
+				ex_remap_zap |= !strcmp(id, "pat-remap-zap");
 			}
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);

@@ -108,9 +108,11 @@ static const struct finding {
 	{ "pat-remap-split", "splits of remap mappings" },
 	{ "pat-remap-race", "ZAP/REVOKE concurrent with fork() or mremap() of remap mappings" },
 	{ "proc-mem-access", "/proc/self/mem reads" },
+	/* A zap frees a live remap mapping's PAT reservation: any ZAP or REVOKE would hit it. */
+	{ "pat-remap-zap", "mappings of the remap strategy (every ZAP and REVOKE zaps them)" },
 };
 enum { F_MBIND_STRICT, F_MREMAP_PUD, F_ZAP_PARTIAL, F_SPLIT_PUD, F_REMAP_SPLIT,
-       F_REMAP_RACE, F_PROC_MEM, NR_FINDINGS };
+       F_REMAP_RACE, F_PROC_MEM, F_REMAP_ZAP, NR_FINDINGS };
 static bool excluded[NR_FINDINGS];
 static const char *excluded_why[NR_FINDINGS];
 
@@ -675,13 +677,16 @@ static const u64 lengths[] = {
 static void op_mmap(struct worker *w)
 {
 	int strat = below(&w->r, NSTRAT);
-	struct file_rec *f = w->cur[strat];
+	struct file_rec *f;
 	u64 len = lengths[below(&w->r, ARRAY_SIZE(lengths))], off, g1, g2;
 	int prot = chance(&w->r, 85) ? PROT_READ | PROT_WRITE : PROT_READ;
 	char *p;
 
 	if (w->nrecs >= MAX_RECS - 4)
 		return;
+	if (strat == BENCH_MMIO_STRATEGY_REMAP && excluded[F_REMAP_ZAP])
+		strat = BENCH_MMIO_STRATEGY_REMAP + 1 + below(&w->r, NSTRAT - 1);
+	f = w->cur[strat];
 	if (len > region)
 		len = region;
 	switch (below(&w->r, 3)) {
