@@ -34,7 +34,6 @@
 #include "measure.h"
 #include "result.h"
 
-#define MAX_SIZES 16
 
 struct fork_params {
 	const char *sizes;
@@ -396,48 +395,26 @@ static void summary(const struct fork_run *r, const struct bench_ctx *ctx)
 	}
 }
 
-/* The sweep: --sizes, else --size. */
-static int fork_sizes(const struct common_params *p, uint64_t *sizes, unsigned int *n,
-		      char *err, size_t len)
-{
-	char sub[OPT_ERRLEN];
-
-	sizes[0] = p->size;
-	*n = 1;
-	if (fork_params.sizes && parse_size_list(fork_params.sizes, sizes, MAX_SIZES, n, sub, sizeof(sub))) {
-		snprintf(err, len, "--sizes=%s: %s", fork_params.sizes, sub);
-		return -1;
-	}
-	return 0;
-}
-
 static int fork_check(const struct common_params *p, char *err, size_t len)
 {
-	uint64_t sizes[MAX_SIZES];
+	uint64_t sizes[MEASURE_MAX_SIZES];
 	unsigned int n;
 
-	return fork_sizes(p, sizes, &n, err, len);
+	return measure_sizes(p, fork_params.sizes, NULL, sizes, &n, err, len);
 }
 
 static int fork_run(struct bench_ctx *ctx)
 {
 	const struct common_params *p = ctx->p;
-	uint64_t sizes[MAX_SIZES];
+	uint64_t sizes[MEASURE_MAX_SIZES];
 	unsigned int nsizes;
 	char err[OPT_ERRLEN + 64];
 	int failed = 0;
 
-	if (fork_sizes(p, sizes, &nsizes, err, sizeof(err))) {
+	if (measure_sizes(p, fork_params.sizes, ctx->info, sizes, &nsizes, err, sizeof(err))) {
 		fprintf(stderr, "fork: %s\n", err);
 		return -1;
 	}
-	for (unsigned int k = 0; k < nsizes; k++)
-		if (ctx->info && (p->offset > ctx->info->size || sizes[k] > ctx->info->size - p->offset)) {
-			fprintf(stderr, "fork: --offset=%llu + size %llu exceeds the backing (%llu bytes)\n",
-				(unsigned long long)p->offset, (unsigned long long)sizes[k],
-				(unsigned long long)ctx->info->size);
-			return -1;
-		}
 	measure_init();
 	for (unsigned int k = 0; k < nsizes; k++) {
 		for (unsigned int id = 0; id < NR_TARGETS; id++) {

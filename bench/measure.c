@@ -565,3 +565,25 @@ void theory_scan_neighbours(struct theory_in *tin)
 	fclose(f);
 }
 
+
+int measure_sizes(const struct common_params *p, const char *list,
+		  const struct bench_mmio_info *info, uint64_t sizes[MEASURE_MAX_SIZES],
+		  unsigned int *n, char *err, size_t len)
+{
+	char sub[OPT_ERRLEN];
+
+	sizes[0] = p->size;
+	*n = 1;
+	if (list && parse_size_list(list, sizes, MEASURE_MAX_SIZES, n, sub, sizeof(sub))) {
+		snprintf(err, len, "--sizes=%s: %s", list, sub);
+		return -1;
+	}
+	for (unsigned int k = 0; info && k < *n; k++)
+		if (p->offset > info->size || sizes[k] > info->size - p->offset) {
+			snprintf(err, len, "--offset=%llu + size %llu exceeds the backing (%llu bytes)",
+				 (unsigned long long)p->offset, (unsigned long long)sizes[k],
+				 (unsigned long long)info->size);
+			return -1;
+		}
+	return 0;
+}

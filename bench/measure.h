@@ -149,4 +149,16 @@ void theory_input(struct theory_in *tin, const struct target *t, uint64_t va, ui
 /* Other VMAs (/proc/self/maps) in the 2M/1G regions at either end of the mapping. */
 void theory_scan_neighbours(struct theory_in *tin);
 
+/* The most sizes one --sizes sweep takes. */
+#define MEASURE_MAX_SIZES 16
+
+/*
+ * A benchmark's sizes: --sizes=LIST (@list) when given, else --size, each
+ * within the backing past --offset when @info is known (NULL: before a
+ * device is opened, only the list is checked).  0, or -1 with @err set.
+ */
+int measure_sizes(const struct common_params *p, const char *list,
+		  const struct bench_mmio_info *info, uint64_t sizes[MEASURE_MAX_SIZES],
+		  unsigned int *n, char *err, size_t len);
+
 #endif

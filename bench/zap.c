@@ -28,7 +28,6 @@
 #include "result.h"
 #include "zap.h"
 
-#define MAX_SIZES 16
 
 struct zap_params {
 	const char *sizes;
@@ -427,18 +426,12 @@ static void summary(const struct zap_run *r, const struct bench_ctx *ctx)
 	}
 }
 
-/* The sweep: --sizes, else --size. */
-static int zap_sizes(const struct common_params *p, uint64_t *sizes, unsigned int *n,
-		     char *err, size_t len)
+/* The sweep (--sizes, else --size), each with a partial range inside it. */
+static int zap_sizes(const struct common_params *p, const struct bench_mmio_info *info,
+		     uint64_t *sizes, unsigned int *n, char *err, size_t len)
 {
-	char sub[OPT_ERRLEN];
-
-	sizes[0] = p->size;
-	*n = 1;
-	if (zap_params.sizes && parse_size_list(zap_params.sizes, sizes, MAX_SIZES, n, sub, sizeof(sub))) {
-		snprintf(err, len, "--sizes=%s: %s", zap_params.sizes, sub);
+	if (measure_sizes(p, zap_params.sizes, info, sizes, n, err, len))
 		return -1;
-	}
 	for (unsigned int k = 0; k < *n; k++) {
 		uint64_t off, l;
 
@@ -454,31 +447,23 @@ static int zap_sizes(const struct common_params *p, uint64_t *sizes, unsigned in
 
 static int zap_check(const struct common_params *p, char *err, size_t len)
 {
-	uint64_t sizes[MAX_SIZES];
+	uint64_t sizes[MEASURE_MAX_SIZES];
 	unsigned int n;
 
-	return zap_sizes(p, sizes, &n, err, len);
+	return zap_sizes(p, NULL, sizes, &n, err, len);
 }
 
 static int zap_run(struct bench_ctx *ctx)
 {
 	const struct common_params *p = ctx->p;
-	uint64_t sizes[MAX_SIZES];
+	uint64_t sizes[MEASURE_MAX_SIZES];
 	unsigned int nsizes;
 	char err[OPT_ERRLEN + 64];
 	int failed = 0;
 
-	if (zap_sizes(p, sizes, &nsizes, err, sizeof(err))) {
+	if (zap_sizes(p, ctx->info, sizes, &nsizes, err, sizeof(err))) {
 		fprintf(stderr, "zap: %s\n", err);
 		return -1;
-	}
-	for (unsigned int k = 0; k < nsizes; k++) {
-		if (ctx->info && (p->offset > ctx->info->size || sizes[k] > ctx->info->size - p->offset)) {
-			fprintf(stderr, "zap: --offset=%llu + size %llu exceeds the backing (%llu bytes)\n",
-				(unsigned long long)p->offset, (unsigned long long)sizes[k],
-				(unsigned long long)ctx->info->size);
-			return -1;
-		}
 	}
 	measure_init();
 	for (unsigned int k = 0; k < nsizes; k++) {

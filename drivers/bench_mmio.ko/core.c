@@ -553,24 +553,24 @@ static const struct vm_operations_struct bench_mmio_vm_ops = {
 	.access = BENCH_MMIO_ACCESS_OP,
 };
 
-static const struct vm_operations_struct bench_mmio_huge_vm_ops = {
-	.open = bench_mmio_vm_open,
-	.close = bench_mmio_vm_close,
-	.may_split = bench_mmio_vm_may_split,
-	.fault = bench_mmio_vm_fault,
-	.huge_fault = BENCH_MMIO_HUGE_FAULT_OP(bench_mmio_vm_huge_fault),
-	.access = BENCH_MMIO_ACCESS_OP,
-};
+#define BENCH_MMIO_HUGE_VM_OPS {					\
+	.open = bench_mmio_vm_open,					\
+	.close = bench_mmio_vm_close,					\
+	.may_split = bench_mmio_vm_may_split,				\
+	.fault = bench_mmio_vm_fault,					\
+	.huge_fault = BENCH_MMIO_HUGE_FAULT_OP(bench_mmio_vm_huge_fault), \
+	.access = BENCH_MMIO_ACCESS_OP,					\
+}
 
-/* The same, for VMAs that may hold PUD entries (bench_mmio_vma_may_pud()). */
-static const struct vm_operations_struct bench_mmio_pud_vm_ops = {
-	.open = bench_mmio_vm_open,
-	.close = bench_mmio_vm_close,
-	.may_split = bench_mmio_vm_may_split,
-	.fault = bench_mmio_vm_fault,
-	.huge_fault = BENCH_MMIO_HUGE_FAULT_OP(bench_mmio_vm_huge_fault),
-	.access = BENCH_MMIO_ACCESS_OP,
-};
+static const struct vm_operations_struct bench_mmio_huge_vm_ops =
+	BENCH_MMIO_HUGE_VM_OPS;
+
+/*
+ * The same ops at another address, which marks VMAs that may hold PUD
+ * entries (bench_mmio_vma_may_pud()).
+ */
+static const struct vm_operations_struct bench_mmio_pud_vm_ops =
+	BENCH_MMIO_HUGE_VM_OPS;
 
 /* A mapping of the backing made from any open file of the device. */
 bool bench_mmio_vma_is_backing(const struct vm_area_struct *vma)
