@@ -901,6 +901,15 @@ static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 	if (set.value >= nr)
 		return -EINVAL;
 
+	/*
+	 * A read-only argument fails before anything changes (not under
+	 * @bf->lock: ->mmap takes it under the mmap lock, which a fault on
+	 * @uset takes).  Only an argument unmapped by another thread between
+	 * here and the final put_user() gets EFAULT with the value set.
+	 */
+	if (put_user(set.old, &uset->old))
+		return -EFAULT;
+
 	mutex_lock(&bf->lock);
 	if (atomic_read(&bf->nr_vmas)) {
 		ret = -EBUSY;
@@ -914,17 +923,8 @@ static long bench_mmio_set(struct bench_mmio_file *bf, unsigned int cmd,
 	if (ret)
 		return ret;
 
-	if (put_user(set.old, &uset->old)) {
-		/* A failed call changes nothing: undo, unless mapped since. */
-		mutex_lock(&bf->lock);
-		if (!atomic_read(&bf->nr_vmas) && *field == set.value) {
-			*field = set.old;
-			if (cmd == BENCH_MMIO_SET_STRATEGY)
-				bf->strategy = bench_mmio_strategies[set.old];
-		}
-		mutex_unlock(&bf->lock);
+	if (put_user(set.old, &uset->old))
 		return -EFAULT;
-	}
 	return 0;
 }
 
