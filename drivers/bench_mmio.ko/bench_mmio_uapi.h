@@ -388,8 +388,9 @@ struct bench_mmio_stats {
  *
  * Zaps (unmap_mapping_range(), even_cows) the range in every mapping of the
  * device, as a driver does before it resets or moves its BAR, with faults
- * held off meanwhile (as REVOKE).  Later accesses fault again.  With BENCH_MMIO_GUARD_ZAP_WIDEN (the default) the
- * range may grow to whole 1G extents (see "guards").
+ * held off meanwhile (as REVOKE).  Later accesses fault again.  With
+ * BENCH_MMIO_GUARD_ZAP_WIDEN (the default) the range may grow to whole 1G
+ * extents (see "guards").
  */
 struct bench_mmio_range {
 	__u64 offset;

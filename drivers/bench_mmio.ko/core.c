@@ -514,8 +514,9 @@ bench_mmio_vm_huge_fault(struct vm_fault *vmf, bench_mmio_huge_fault_arg arg)
  * whose mm_find_pmd() takes a present PUD entry for a PMD table: on a 1G
  * pfnmap entry it dereferences device memory as page tables and the kernel
  * crashes (Debian 6.12.117, 7.2.13, 7.3-rc7: munmap(), mprotect(),
- * madvise() or mremap() of part of a PUD-mapped region).  So when the 1G region around @addr may hold
- * a PUD entry, zap it first; it refaults with PMDs once it spans two VMAs.
+ * madvise() or mremap() of part of a PUD-mapped region).  So when the 1G
+ * region around @addr may hold a PUD entry, zap it first; it refaults with
+ * PMDs once it spans two VMAs.
  * The core write-locks the VMA only after this hook: lock it now, so that
  * no fault under the per-VMA lock can insert the PUD again between the zap
  * and the split.
