@@ -87,6 +87,18 @@ RELEASE_PREFIX = {"debian-6.12": ("6.12",), "debian-6.1": ("6.1.",), "debian-7.2
                   "debian-7.3-rc": ("7.3-", "7.3."), "debian-7.2-arm64": ("7.2.",),
                   "debian-7.3-rc-arm64": ("7.3-", "7.3.")}
 
+def run_ok(run, what, with_reason=False):
+    """A skip must be a baseline's, with a reason; else the run must be ok.
+    True when the run's own checks should follow."""
+    if run["status"] == "skip":
+        tap(run["kind"] == "baseline" and bool(run.get("reason")),
+            what + ": a baseline skipped with a reason" +
+            (" (%s)" % run.get("reason") if with_reason else ""))
+        return False
+    tap(run["status"] == "ok", what + ": status ok", run.get("reason"))
+    return run["status"] == "ok"
+
+
 
 def is_huge(kernel):
     return KERNEL_KIND[kernel] in ("huge", "huge-pmd")
@@ -113,12 +125,7 @@ def check_tlb(run, kernel, name):
     """A TLB curve: enough points, one ns/access per point, a census or a page size."""
     size = run["params"]["size_bytes"]
     what = "%s: tlb %s %dM" % (name, run["target"], size >> 20)
-    if run["status"] == "skip":
-        tap(run["kind"] == "baseline" and bool(run.get("reason")),
-            what + ": a baseline skipped with a reason (%s)" % run.get("reason"))
-        return
-    tap(run["status"] == "ok", what + ": status ok", run.get("reason"))
-    if run["status"] != "ok":
+    if not run_ok(run, what, with_reason=True):
         return
     pts = run["points"]
     ws = [p["ws_bytes"] for p in pts]
@@ -283,11 +290,7 @@ def check_zap(run, kernel, name):
 def check_fork(run, kernel, name):
     size = run["params"]["size_bytes"]
     what = "%s: fork %s %dM" % (name, run["target"], size >> 20)
-    if run["status"] == "skip":
-        tap(run["kind"] == "baseline" and bool(run.get("reason")), what + ": a baseline skipped with a reason")
-        return
-    tap(run["status"] == "ok", what + ": status ok", run.get("reason"))
-    if run["status"] != "ok":
+    if not run_ok(run, what):
         return
     v = run["variants"]
     for var in ("populated", "unpopulated", "dontfork"):
@@ -319,11 +322,7 @@ def check_fork(run, kernel, name):
 def check_threads(run, kernel, name):
     size = run["params"]["size_bytes"]
     what = "%s: threads %s %dM" % (name, run["target"], size >> 20)
-    if run["status"] == "skip":
-        tap(run["kind"] == "baseline" and bool(run.get("reason")), what + ": a baseline skipped with a reason")
-        return
-    tap(run["status"] == "ok", what + ": status ok", run.get("reason"))
-    if run["status"] != "ok":
+    if not run_ok(run, what):
         return
     grain = run["params"]["grain_bytes"]
     ts = [p["threads"] for p in run["points"]]
