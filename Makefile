@@ -13,6 +13,7 @@ STRATEGY ?= all
 SIZE ?=
 ALIGN ?=
 REPS ?=
+WARMUP ?=
 ACCESS ?=
 CACHE ?=
 OFFSET ?=
@@ -27,8 +28,12 @@ ADD ?=
 CMD ?=
 MODPARAMS ?=
 BAR_SIZE ?=
+# The guest's clock: wall, or icount (QEMU -icount shift=ICOUNT_SHIFT,sleep=off
+# under TCG: a guest ns is 2^ICOUNT_SHIFT instructions, exact between boots).
+CLOCK ?= wall
+ICOUNT_SHIFT ?= 0
 
-export KERNEL KDIR MODPARAMS BAR_SIZE OUT
+export KERNEL KDIR MODPARAMS BAR_SIZE OUT CLOCK ICOUNT_SHIFT
 export BENCH_MMIO_CMD = $(value CMD)
 export BENCH_MMIO_ADD = $(ADD)
 
@@ -54,11 +59,11 @@ bar_min = $(or $(SIZE),$(call profile_key,size),1G)+$(or $(OFFSET),$(call profil
 # the directory the ADD files were copied to, so a bare name finds it in both.
 bench_args := --profile=$(notdir $(PROFILE_FILE)) --strategy=$(STRATEGY) \
 	$(if $(SIZE),--size=$(SIZE)) $(if $(ALIGN),--align=$(ALIGN)) \
-	$(if $(REPS),--reps=$(REPS)) $(if $(ACCESS),--access=$(ACCESS)) \
+	$(if $(REPS),--reps=$(REPS)) $(if $(WARMUP),--warmup=$(WARMUP)) $(if $(ACCESS),--access=$(ACCESS)) \
 	$(if $(CACHE),--cache=$(CACHE)) $(if $(OFFSET),--offset=$(OFFSET))
 
 .PHONY: all build deps deps-check bench vm-run test unit module plot help clean distclean \
-	compare compare-kernels validate kernel-table corpus lava-job lava-run stress
+	compare compare-kernels validate kernel-table corpus lava-job lava-run stress anatomy hw-twin
 
 all: build
 
@@ -138,7 +143,7 @@ KERNELS ?= debian-6.1 debian-6.12
 ROUNDS ?= 5
 compare-kernels: $(BENCH_BIN)
 	@KERNELS="$(KERNELS)" ROUNDS=$(ROUNDS) THRESHOLD=$(THRESHOLD) DIR=$(DIR) BENCH=$(BENCH) \
-		STRATEGY=$(STRATEGY) PROFILE=$(PROFILE) SIZE=$(SIZE) REPS=$(REPS) ALIGN=$(ALIGN) \
+		STRATEGY=$(STRATEGY) PROFILE=$(PROFILE) SIZE=$(SIZE) REPS=$(REPS) WARMUP=$(WARMUP) ALIGN=$(ALIGN) \
 		ACCESS=$(ACCESS) CACHE=$(CACHE) OFFSET=$(OFFSET) scripts/compare-kernels
 
 # The README's kernel table from real results: each kernel without them in
@@ -157,8 +162,20 @@ kernel-table: $(BENCH_BIN)
 validate: $(BENCH_BIN)
 	scripts/validate $(if $(filter command line,$(origin STRATEGY)),--strategy $(STRATEGY)) \
 		$(if $(SIZE),--size $(SIZE)) $(if $(REPS),--reps $(REPS)) $(if $(TRIALS),--trials $(TRIALS)) \
-		$(if $(RUNS),--runs $(RUNS)) $(if $(SHIFT),--shift $(SHIFT)) --threshold $(THRESHOLD) \
+		$(if $(RUNS),--runs $(RUNS)) $(if $(SHIFT),--shift $(SHIFT)) $(if $(JOBS),--jobs $(JOBS)) \
+		--threshold $(THRESHOLD) --clock $(CLOCK) \
 		$(if $(DIR),--out $(DIR))
+
+# Where one fault's guest instructions go, per strategy and kernel
+# (scripts/anatomy: ftrace function_graph under icount, tracer cost taken out).
+anatomy: $(BENCH_BIN)
+	scripts/anatomy --kernels "$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),$(or $(KERNEL),debian-6.12))" \
+		$(if $(filter command line,$(origin STRATEGY)),--strategies $(STRATEGY)) $(if $(DIR),--out $(DIR))
+
+# On a machine with working KVM and a PMU: the wall-clock validation, host
+# baselines with dTLB counters and a KVM guest's fault bench, one archive.
+hw-twin: deps-check
+	scripts/hw-twin $(if $(DIR),--out $(DIR)) $(if $(KERNEL),--kernel $(KERNEL)) $(if $(MODPARAMS),--modparams "$(MODPARAMS)")
 
 # The kernel-findings corpus (tests/corpus/): one guest boot per finding,
 # kernel and guard mode, each verdict checked against tests/corpus/expected;
@@ -198,6 +215,11 @@ help:
 	@echo '      PROFILE=default   (config/BENCH-PROFILE.conf, else config/PROFILE.conf; SIZE etc. override it)'
 	@echo '      KERNEL=debian-6.12|debian-6.1|debian-7.2|debian-7.3-rc|host|/path/bzImage (KDIR=its build tree)'
 	@echo '      ARCH=arm64        (debian-7.x: the arm64 kernel under qemu-system-aarch64, TCG)'
+	@echo '  make anatomy         one fault per strategy, function by function, in guest instructions'
+	@echo '      KERNEL=debian-6.12 | KERNELS="debian-6.1 debian-6.12"   STRATEGY=pte,pmd,pud   DIR=out'
+	@echo '  make hw-twin         on KVM/bare metal with a PMU: wall-clock validate, dTLB baselines, KVM fault bench (<8 min, one archive)'
+	@echo '      CLOCK=wall|icount  icount: guest time counts instructions (ICOUNT_SHIFT=0), exact between boots;'
+	@echo '                        a path length, not hardware time (also for vm-run, compare-kernels, validate, lava-job)'
 	@echo '      OUT=results       MODPARAMS="bar=0000:01:00.0/2" (KERNEL=host)'
 	@echo '  make vm-run CMD="..." [ADD="file ..."] [KERNEL=...]   any command next to the module'
 	@echo '  make test            unit tests + the module in 6.12, 6.1, 7.2 and 7.3-rc and 7.2 arm64 guests (TAP; TEST_KERNELS=)'
@@ -207,7 +229,7 @@ help:
 	@echo '  make plot [RESULT=results/x.json]                     figures (SVG + PNG) from results'
 	@echo '  make compare A="a.json ..." B="b.json ..." [THRESHOLD=5] [MARKDOWN=1]   is B worse than A? (exit 1: yes)'
 	@echo '  make compare-kernels KERNELS="debian-6.1 debian-6.12" [ROUNDS=5] [PROFILE=] [BENCH=] [STRATEGY=]'
-	@echo '  make validate [KERNEL=] [TRIALS=3] [RUNS=6] [SHIFT=5]   false-alarm and detection rates of compare'
+	@echo '  make validate [KERNEL=] [TRIALS=3] [RUNS=6] [SHIFT=5[,1]] [CLOCK=icount [JOBS=2]]   false-alarm and detection rates of compare'
 	@echo '  make lava-job [KERNEL=debian-6.12] [ARCH=] [PROFILE=quick] [BENCH="fault tlb"] [MODPARAMS=] [LAVA_URL=] [LAVA_TESTDEF_GIT=]'
 	@echo '                       a LAVA job + kernel + initramfs in build/lava/job (README: LAVA)'
 	@echo '  make lava-run        that job run here by Debian'"'"'s lava-run, checked against its result JSON'

@@ -47,6 +47,16 @@ const struct opt common_opts[] = {
 	  .values = cache_names, .off = C(cache) },
 	{ .name = "reps", .type = OPT_UINT, .def = "5", .help = "repetitions per target",
 	  .off = C(reps), .min = 1, .max = 100000 },
+	/*
+	 * The first repetition of a fresh machine pays the host's first touch
+	 * of the backing (QEMU allocating the emulated BAR's memory: populate
+	 * 2503 ms, then 39-50 ms): warm-up repetitions, run in full and thrown
+	 * away, take that cost out of the timed ones.  Recorded in every run's
+	 * params.warmup.
+	 */
+	{ .name = "warmup", .type = OPT_UINT, .def = "1",
+	  .help = "untimed repetitions per target before the timed ones (the first touch of the backing); 0: none",
+	  .off = C(warmup), .max = 1000 },
 	{ .name = "cpu", .type = OPT_UINT,
 	  .help = "hwloc PU logical index to pin to (default: see --bind)", .off = C(cpu) },
 	{ .name = "bind", .type = OPT_STRING, .def = "auto",

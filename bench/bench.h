@@ -26,6 +26,7 @@ struct common_params {
 	uint64_t size, offset;
 	unsigned int align, access, cache, attribution;
 	uint64_t reps, cpu;
+	uint64_t warmup;		/* untimed repetitions before the timed ones */
 	const char *device, *out, *profile;
 	const char *bind;		/* --bind: auto|pci|core:N|node:N */
 	bool quiet;

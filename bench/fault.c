@@ -71,6 +71,23 @@ static void measure(struct fault_run *r, const struct bench_ctx *ctx, const stru
 		timed.advice = lat.advice = MADV_HUGEPAGE;
 	lat.fh = fh;
 	lat.th = th;
+	/*
+	 * --warmup: whole repetitions (both passes) whose numbers are thrown
+	 * away, so that the host's first touch of the backing is in none of
+	 * the timed ones.
+	 */
+	for (unsigned int w = 0; w < p->warmup; w++) {
+		struct rep scratch;
+
+		hist_init(fh);
+		hist_init(th);
+		snprintf(what, sizeof(what), "warm-up %u (timed pass)", w);
+		if (measure_pass(&ts, &timed, &scratch.timed, what, r->reason, sizeof(r->reason)))
+			goto fail;
+		snprintf(what, sizeof(what), "warm-up %u (instrumented pass)", w);
+		if (measure_pass(&ts, &lat, &scratch.lat, what, r->reason, sizeof(r->reason)))
+			goto fail;
+	}
 	for (unsigned int i = 0; i < r->nreps; i++) {
 		struct rep *rep = &r->reps[i];
 
@@ -111,6 +128,10 @@ static void measure(struct fault_run *r, const struct bench_ctx *ctx, const stru
 				(unsigned long long)(r->t->kind == TARGET_PFNMAP ?
 					module_faults(&rep->timed.c.st) : rep->timed.c.minflt));
 	}
+	target_close(&ts);
+	return;
+fail:
+	r->status = RUN_FAIL;
 	target_close(&ts);
 }
 

@@ -189,13 +189,24 @@ static void measure(struct fork_run *r, const struct bench_ctx *ctx, const struc
 		r->status = skip ? RUN_SKIP : RUN_FAIL;
 		return;
 	}
-	for (unsigned int i = 0; i < r->nreps; i++) {
+	/*
+	 * --warmup: the first p.warmup repetitions map, populate and fork
+	 * every variant as a timed one does, their ticks thrown away (no check
+	 * child, no census: those are rep 0's), so that the host's first touch
+	 * of the backing is in none of the timed.
+	 */
+	for (unsigned int j = 0; j < r->p.warmup + r->nreps; j++) {
+		bool warm = j < r->p.warmup;
+		unsigned int i = warm ? j : j - (unsigned int)r->p.warmup;
+
 		for (int v = 0; v < NR_FORK_VARIANTS; v++) {
 			struct fork_variant_result *vr = &r->var[v];
 			struct pass_req req = { .len = r->size, .write = r->write,
 						.no_touch = v == FORK_UNPOPULATED };
+			uint64_t scratch_fork, scratch_wait;
 
-			snprintf(what, sizeof(what), "rep %u (%s)", i, fork_variant_names[v]);
+			snprintf(what, sizeof(what), "%s %u (%s)", warm ? "warm-up" : "rep", i,
+				 fork_variant_names[v]);
 			if (measure_map(&ts, &req, &pass, &map, what, r->reason, sizeof(r->reason)))
 				goto fail;
 			if (v == FORK_DONTFORK && madvise((void *)map, r->size, MADV_DONTFORK)) {
@@ -204,7 +215,7 @@ static void measure(struct fork_run *r, const struct bench_ctx *ctx, const struc
 				r->t->unmap(&ts, map, r->size);
 				goto fail;
 			}
-			if (i == 0) {
+			if (!warm && i == 0) {
 				vr->pop = pass;
 				if (r->t->kind == TARGET_PFNMAP) {
 					if (v == 0) {
@@ -216,14 +227,16 @@ static void measure(struct fork_run *r, const struct bench_ctx *ctx, const struc
 								    &vr->census, why, sizeof(why));
 				}
 			}
-			if (timed_fork(r, &vr->fork_ticks[i], &vr->wait_ticks[i]) ||
-			    (i == 0 && check_child(r, vr, &ts, map, ctx))) {
+			if (timed_fork(r, warm ? &scratch_fork : &vr->fork_ticks[i],
+				       warm ? &scratch_wait : &vr->wait_ticks[i]) ||
+			    (!warm && i == 0 && check_child(r, vr, &ts, map, ctx))) {
 				r->t->unmap(&ts, map, r->size);
 				goto fail;
 			}
 			r->t->unmap(&ts, map, r->size);
 		}
-		r->done++;
+		if (!warm)
+			r->done++;
 	}
 	target_close(&ts);
 	return;

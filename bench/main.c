@@ -17,6 +17,7 @@
 #include "bench.h"
 #include "device.h"
 #include "lava.h"
+#include "sysinfo.h"
 #include "result.h"
 #include "target.h"
 
@@ -329,6 +330,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_mmio: unknown benchmark or command '%s'\n\n", cmd);
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	{
+		struct guest_clock clk;
+		char err[128];
+
+		if (guest_clock_parse(getenv("BENCH_MMIO_CLOCK"), getenv("BENCH_MMIO_ICOUNT_SHIFT"),
+				      &clk, err, sizeof(err))) {
+			fprintf(stderr, "bench_mmio: %s\n", err);
+			return EXIT_USAGE;
+		}
 	}
 	return cmd_bench(b, argc - 2, argv + 2, argc, argv);
 }

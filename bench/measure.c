@@ -452,6 +452,8 @@ json_t *run_head_json(const char *bench, const struct target *t, const struct co
 				   "reps", (json_int_t)p->reps, "mmap_flags", t->mmap_flags_name,
 				   "madvise", t->advice_name, "page_size", (json_int_t)t->page_size);
 	}
+	/* --warmup: the untimed repetitions every benchmark runs first */
+	json_object_set_new(params, "warmup", json_integer((json_int_t)p->warmup));
 	run = json_pack("{ss ss ss so ss ss?}", "bench", bench, "target", t->name,
 			"kind", t->kind == TARGET_PFNMAP ? "pfnmap" : "baseline",
 			"params", params, "status", run_status_names[status],

@@ -69,6 +69,7 @@ json_t *metric_json(const char *unit, const char *better, const double *v,
 	json_object_set_new(m, "median", s.n ? num(s.median) : json_null());
 	json_object_set_new(m, "max", s.n ? num(s.max) : json_null());
 	json_object_set_new(m, "ci95", s.has_ci ? json_pack("[ff]", s.ci_lo, s.ci_hi) : json_null());
+	json_object_set_new(m, "ci95_method", json_string(CI95_METHOD));
 	json_object_set_new(m, "values", vals);
 	return m;
 }

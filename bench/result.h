@@ -19,8 +19,10 @@ json_t *result_new(time_t created, int argc, char **argv);
 
 /*
  * Metric object: {unit, better, n, mean, stddev, min, median, max, ci95,
- * values}.  values[i] is null where valid && !valid[i]; the summary is over
- * the valid values only (all null when there are none).
+ * ci95_method, values}.  values[i] is null where valid && !valid[i]; the
+ * summary is over the valid values only (all null when there are none).
+ * ci95: [lo, hi], the percentile bootstrap 95% CI of the mean (stats.h),
+ * within [min, max]; null below two values.  ci95_method: CI95_METHOD.
  */
 json_t *metric_json(const char *unit, const char *better, const double *v,
 		    const bool *valid, size_t n);

@@ -6,30 +6,74 @@
 
 #include "stats.h"
 
-double t95(size_t df)
-{
-	static const double t[30] = {
-		12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-		2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-		2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-	};
-
-	if (df == 0)
-		return NAN;
-	const double z = 1.959963985, d = (double)df;
-
-	if (df <= 30)
-		return t[df - 1];
-	/* Cornish-Fisher expansion of the t quantile: within 1e-4 above df 30 */
-	return z + (z * z * z + z) / (4 * d) +
-	       (5 * pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * d * d);
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return (x > y) - (x < y);
+}
+
+uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* The percentile bootstrap of the mean of sorted[0..n), n >= 2 (see stats.h). */
+static int boot_mean(const double *sorted, size_t n, double *lo, double *hi)
+{
+	double *means;
+	uint64_t state = BOOT_SEED;
+
+	if (sorted[0] == sorted[n - 1]) {
+		*lo = *hi = sorted[0];
+		return 0;
+	}
+	means = malloc(BOOT_RESAMPLES * sizeof(*means));
+	if (!means)
+		return -1;
+	for (size_t b = 0; b < BOOT_RESAMPLES; b++) {
+		double sum = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			/* an index uniform in [0, n): the high word of a 64x64 product */
+			size_t k = (size_t)(((unsigned __int128)splitmix64(&state) * n) >> 64);
+
+			sum += sorted[k];
+		}
+		means[b] = sum / (double)n;
+	}
+	qsort(means, BOOT_RESAMPLES, sizeof(*means), cmp_double);
+	/* the ((B + 1) * 0.025)-th and ((B + 1) * 0.975)-th smallest, 1-based */
+	*lo = means[(BOOT_RESAMPLES + 1) / 40 - 1];
+	*hi = means[(BOOT_RESAMPLES + 1) * 39 / 40 - 1];
+	free(means);
+	/* a mean of values in [min, max] is in it, but for the last bit of rounding */
+	if (*lo < sorted[0])
+		*lo = sorted[0];
+	if (*hi > sorted[n - 1])
+		*hi = sorted[n - 1];
+	return 0;
+}
+
+int ci95_mean(const double *v, size_t n, double *lo, double *hi)
+{
+	double *sorted;
+	int ret;
+
+	if (n < 2)
+		return -1;
+	sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		return -1;
+	memcpy(sorted, v, n * sizeof(*v));
+	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	ret = boot_mean(sorted, n, lo, hi);
+	free(sorted);
+	return ret;
 }
 
 void summarize(const double *v, size_t n, struct summary *s)
@@ -45,27 +89,23 @@ void summarize(const double *v, size_t n, struct summary *s)
 	s->mean = sum / n;
 	for (size_t i = 0; i < n; i++)
 		ss += (v[i] - s->mean) * (v[i] - s->mean);
-	sorted = malloc(n * sizeof(*sorted));
-	if (sorted) {
-		memcpy(sorted, v, n * sizeof(*v));
-		qsort(sorted, n, sizeof(*sorted), cmp_double);
-		s->min = sorted[0];
-		s->max = sorted[n - 1];
-		s->median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-		free(sorted);
-	} else {
-		s->min = s->max = s->median = s->mean;	/* not reached in practice */
-	}
 	if (n >= 2) {
-		double half;
-
 		s->stddev = sqrt(ss / (n - 1));
 		s->has_stddev = true;
-		half = t95(n - 1) * s->stddev / sqrt((double)n);
-		s->ci_lo = s->mean - half;
-		s->ci_hi = s->mean + half;
-		s->has_ci = true;
 	}
+	sorted = malloc(n * sizeof(*sorted));
+	if (!sorted) {
+		s->min = s->max = s->median = s->mean;	/* not reached in practice */
+		return;
+	}
+	memcpy(sorted, v, n * sizeof(*v));
+	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	s->min = sorted[0];
+	s->max = sorted[n - 1];
+	s->median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	if (n >= 2)
+		s->has_ci = !boot_mean(sorted, n, &s->ci_lo, &s->ci_hi);
+	free(sorted);
 }
 
 void hist_init(struct hist *h)

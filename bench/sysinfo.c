@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <hwloc.h>
+#include <math.h>
 #include <linux/perf_event.h>
 #include <perfmon/pfmlib.h>
 #include <stdio.h>
@@ -77,6 +78,39 @@ static __attribute__((unused)) void calibrate_windows(struct tsc_info *t, double
 	t->spread_ppm = t->hz > 0 ? (hz[WINDOWS - 1] - hz[0]) / t->hz * 1e6 : 0;
 }
 
+/*
+ * Under QEMU icount the counter runs at the virtual clock, which counts
+ * instructions: the x86 TSC at exactly 1 GHz (QEMU's cpu_get_ticks() is
+ * icount_get(), ns, whatever the shift), the arm64 generic timer at its
+ * CNTFRQ.  What calibration measures beside that (a few ppm) is the cost of
+ * its own clock reads; the exact rate is taken instead, so that two boots
+ * turn the same ticks into the same ns.  Far from it: calibration stands.
+ */
+static void tsc_snap_icount(struct tsc_info *t)
+{
+	struct guest_clock clk;
+	double exact;
+	size_t len;
+
+	guest_clock_detect(&clk);
+	if (strcmp(clk.name, "icount") || t->hz <= 0)
+		return;
+#if defined(__aarch64__)
+	exact = (double)cntfrq();
+#else
+	exact = 1e9;
+#endif
+	len = strlen(t->method);
+	if (fabs(t->hz - exact) / exact > 1e-3) {
+		snprintf(t->method + len, sizeof(t->method) - len,
+			 "; icount: %.0f Hz is not the virtual clock's %.0f Hz, kept", t->hz, exact);
+		return;
+	}
+	snprintf(t->method + len, sizeof(t->method) - len,
+		 "; icount: the virtual clock's exact %.0f Hz (measured %.3f)", exact, t->hz);
+	t->hz = exact;
+}
+
 void tsc_calibrate(struct tsc_info *t)
 {
 	unsigned int a, b, c, d;
@@ -116,6 +150,7 @@ void tsc_calibrate(struct tsc_info *t)
 	snprintf(t->read_method, sizeof(t->read_method), "clock_gettime(CLOCK_MONOTONIC_RAW)");
 	snprintf(t->method, sizeof(t->method), "none: nanosecond clock");
 #endif
+	tsc_snap_icount(t);
 }
 
 void aslr_disable_reexec(char **argv, struct aslr_state *st)
@@ -599,6 +634,52 @@ void virt_detect(struct virt_state *v)
 				&v->source);
 }
 
+int guest_clock_parse(const char *env_clock, const char *env_shift,
+		      struct guest_clock *c, char *err, size_t errlen)
+{
+	static const char *const wall_means = "wall-clock time";
+	char *end;
+	long sh;
+
+	c->name = "wall";
+	c->shift = -1;
+	c->source = "default";
+	c->ns_means = wall_means;
+	if (!env_clock || !*env_clock)
+		return 0;
+	c->source = "env";
+	if (!strcmp(env_clock, "wall"))
+		return 0;
+	if (strcmp(env_clock, "icount")) {
+		snprintf(err, errlen, "BENCH_MMIO_CLOCK='%s': wall or icount", env_clock);
+		return -1;
+	}
+	if (!env_shift || !*env_shift) {
+		snprintf(err, errlen, "BENCH_MMIO_CLOCK=icount needs BENCH_MMIO_ICOUNT_SHIFT");
+		return -1;
+	}
+	errno = 0;
+	sh = strtol(env_shift, &end, 10);
+	if (errno || *end || sh < 0 || sh > 10) {
+		snprintf(err, errlen, "BENCH_MMIO_ICOUNT_SHIFT='%s': an integer 0..10", env_shift);
+		return -1;
+	}
+	c->name = "icount";
+	c->shift = (int)sh;
+	c->ns_means = sh ? "2^shift guest instructions (QEMU -icount): a path length, not hardware time"
+			 : "one guest instruction (QEMU -icount shift=0): a path length, not hardware time";
+	return 0;
+}
+
+void guest_clock_detect(struct guest_clock *c)
+{
+	char err[128];
+
+	if (guest_clock_parse(getenv("BENCH_MMIO_CLOCK"), getenv("BENCH_MMIO_ICOUNT_SHIFT"),
+			      c, err, sizeof(err)))
+		fprintf(stderr, "bench_mmio: %s; recording the wall clock\n", err);
+}
+
 static json_t *pmu_detail(bool *available)
 {
 	struct perf_event_attr attr = {
@@ -668,6 +749,7 @@ json_t *system_to_json(const struct tsc_info *tsc, const struct pin_state *pin,
 	struct utsname u;
 	struct thp_state thp;
 	struct virt_state virt;
+	struct guest_clock clk;
 	char cmdline[4096] = "", model[256], host[256] = "", rvs[32];
 	unsigned int a, b, c, d;
 	bool gbpages = false, pmu;
@@ -687,6 +769,7 @@ json_t *system_to_json(const struct tsc_info *tsc, const struct pin_state *pin,
 		gbpages = d & (1u << 26);
 	thp_read(&thp);
 	virt_detect(&virt);
+	guest_clock_detect(&clk);
 	pmu_d = pmu_detail(&pmu);
 
 	aslr_j = json_pack("{so ss sb}",
@@ -720,6 +803,11 @@ json_t *system_to_json(const struct tsc_info *tsc, const struct pin_state *pin,
 			"pinned_cpu", pin && pin->pu_logical >= 0 ? json_integer(pin->os_index) : json_null(),
 			"pinning", pin_j,
 			"hostname", host);
+	json_object_set_new(json_object_get(sys, "virt"), "clock",
+			    json_pack("{ss so ss ss}", "name", clk.name,
+				      "shift", clk.shift < 0 ? json_null() : json_integer(clk.shift),
+				      "source", clk.source, "ns_means", clk.ns_means));
+	json_object_set_new(sys, "cpus_online", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
 	tlb = tlb_sizes_json(tlb_why, sizeof(tlb_why));
 	json_object_set_new(sys, "tlb", tlb ? tlb : json_null());
 	if (!tlb)

@@ -15,7 +15,7 @@ struct tsc_info {
 	bool rdtscp;			/* CPUID 0x80000001 EDX[27] */
 	bool is_tsc;			/* false: clock_gettime fallback */
 	double spread_ppm;		/* calibration windows max-min / median */
-	char method[160];		/* calibration */
+	char method[224];		/* calibration */
 	char read_method[128];		/* how each timestamp is taken */
 };
 
@@ -166,6 +166,24 @@ struct virt_state {
 	bool hypervisor_bit;
 };
 void virt_detect(struct virt_state *v);
+
+/*
+ * The guest's clock, as the runner set it (scripts/vm-run exports
+ * BENCH_MMIO_CLOCK=wall|icount and BENCH_MMIO_ICOUNT_SHIFT=N): under QEMU's
+ * -icount shift=N,sleep=off a guest "ns" is 2^N executed guest instructions,
+ * a path length, not hardware time.  Unset means the wall clock.
+ */
+struct guest_clock {
+	const char *name;		/* wall|icount */
+	int shift;			/* icount shift, -1 for wall */
+	const char *source;		/* env|default */
+	const char *ns_means;
+};
+/* 0, or -1 with err set for a value the runner would never export. */
+int guest_clock_parse(const char *env_clock, const char *env_shift,
+		      struct guest_clock *c, char *err, size_t errlen);
+/* From the environment; a bad value is reported and gives the wall clock. */
+void guest_clock_detect(struct guest_clock *c);
 /* Pure mapping of a CPUID signature/env hint to a type, for tests. */
 const char *virt_classify(bool hv_bit, const char *sig, const char *env_hint,
 			  const char **source);

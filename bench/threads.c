@@ -206,6 +206,22 @@ static void measure(struct threads_run *r, const struct bench_ctx *ctx, const st
 		theory_expect(&r->tin, &r->exp);
 	}
 	r->grain = threads_grain(r->t, &r->exp, r->size);
+	/*
+	 * --warmup: whole repetitions of the first point, untimed (their
+	 * records are rep 0's, overwritten by the timed rep 0), before any
+	 * point: what they take out, the host's first touch of the backing,
+	 * is paid once per target, so later points need none of their own.
+	 */
+	for (unsigned int w = 0; w < r->p.warmup && r->npoints; w++)
+		if (one_rep(r, &r->pt[0], &ts, ctx, 0)) {
+			char why[sizeof(r->reason)];
+
+			snprintf(why, sizeof(why), "%s", r->reason);
+			snprintf(r->reason, sizeof(r->reason), "warm-up %u: %s", w, why);
+			r->status = RUN_FAIL;
+			target_close(&ts);
+			return;
+		}
 	for (unsigned int k = 0; k < r->npoints; k++) {
 		for (unsigned int i = 0; i < r->nreps; i++)
 			if (one_rep(r, &r->pt[k], &ts, ctx, i)) {

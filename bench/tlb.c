@@ -20,6 +20,7 @@
 #include "measure.h"
 #include "pmu.h"
 #include "result.h"
+#include "sysinfo.h"
 #include "theory.h"
 #include "tlb.h"
 
@@ -223,6 +224,25 @@ static void measure(struct tlb_run *r, const struct bench_ctx *ctx, const struct
 			r->status = RUN_FAIL;
 			break;
 		}
+		/*
+		 * --warmup: whole repetitions (a walk of the timed length),
+		 * neither timed into ns nor counted.  The populate and the
+		 * build already touched every page before any point, so the
+		 * backing's first touch is not what these take out: they make
+		 * "warmup" mean N untimed repetitions here as elsewhere.
+		 */
+		for (unsigned int k = 0; k < p->warmup; k++) {
+			w.steps = pt->accesses;
+			w.pmu = NULL;
+			snprintf(what, sizeof(what), "warm-up walk %u of %llu nodes", k,
+				 (unsigned long long)pt->nodes);
+			if (measure_guarded(walk_fn, &w, map, what, r->reason, sizeof(r->reason))) {
+				r->status = RUN_FAIL;
+				break;
+			}
+		}
+		if (r->status == RUN_FAIL)
+			break;
 		for (unsigned int k = 0; k < p->reps; k++) {
 			w.steps = pt->accesses;
 			w.pmu = pmu->available ? pmu : NULL;
@@ -300,6 +320,16 @@ static json_t *tlb_run_to_json(const struct tlb_run *r, const struct bench_ctx *
 	json_object_set_new(params, "populate", json_string(access_names[r->write]));
 	json_object_set_new(run, "placement", ctx->pin ? placement_json(ctx->pin) : json_null());
 	json_object_set_new(run, "pmu", pmu_set_json(pmu));
+	{
+		struct guest_clock clk;
+
+		/* TCG models no caches and no TLB: under icount a load costs its instructions */
+		guest_clock_detect(&clk);
+		json_object_set_new(run, "timing", strcmp(clk.name, "icount") ?
+			json_pack("{sb sn}", "meaningful", 1, "why") :
+			json_pack("{sb ss}", "meaningful", 0, "why",
+				  "icount: a ns is a count of guest instructions and QEMU TCG models no caches or TLBs, so ns per load does not see a TLB miss"));
+	}
 	if (r->status == RUN_SKIP || (!r->done && r->status == RUN_FAIL))
 		return run;
 
@@ -353,7 +383,7 @@ static json_t *tlb_run_to_json(const struct tlb_run *r, const struct bench_ctx *
 	json_object_set_new(run, "label", json_string(lab));
 	json_object_set_new(run, "method", json_pack("{ss ss ss}",
 		"chain", "a random cyclic permutation of the working set's nodes (4-round Feistel network with cycle-walking, keyed by seed), built in the mapping itself: each node's word holds the next node's address; one node per stride, on a cache line chosen by a hash of its index",
-		"timing", "per point: build (untimed), one warm-up lap, then per repetition a walk of accesses dependent loads between two serialised TSC reads; ns_per_access = ticks / accesses",
+		"timing", "per point: build (untimed), one warm-up lap, params.warmup untimed walks of accesses loads, then per repetition a walk of accesses dependent loads between two serialised TSC reads; ns_per_access = ticks / accesses",
 		"populate", "every 4K page touched once in ascending order before the census and the first point"));
 
 	points = json_array();

@@ -181,28 +181,47 @@ static void measure(struct zap_run *r, const struct bench_ctx *ctx, const struct
 		r->status = skip ? RUN_SKIP : RUN_FAIL;
 		return;
 	}
-	for (unsigned int i = 0; i < r->nreps; i++) {
-		snprintf(what, sizeof(what), "rep %u (populate, munmap)", i);
-		if (measure_pass(&ts, &req, &r->pop[i], what, r->reason, sizeof(r->reason)))
+	/*
+	 * --warmup: the first p.warmup repetitions are whole ones (populate,
+	 * munmap, every operation and its refault) into scratch records, so
+	 * that the host's first touch of the backing is in none of the timed.
+	 */
+	for (unsigned int j = 0; j < r->p.warmup + r->nreps; j++) {
+		bool warm = j < r->p.warmup;
+		unsigned int i = warm ? j : j - (unsigned int)r->p.warmup;
+		const char *rep = warm ? "warm-up" : "rep";
+		struct zap_op_rep scratch_op;
+		struct pass scratch_pop;
+
+		snprintf(what, sizeof(what), "%s %u (populate, munmap)", rep, i);
+		if (measure_pass(&ts, &req, warm ? &scratch_pop : &r->pop[i], what, r->reason,
+				 sizeof(r->reason)))
 			goto fail;
 		for (int op = 0; op < NR_ZAP_OPS; op++) {
-			struct zap_op_rep *o = &r->op[op].reps[i];
+			struct zap_op_rep *o = warm ? &scratch_op : &r->op[op].reps[i];
 
-			snprintf(what, sizeof(what), "rep %u (populate before %s)", i, zap_op_names[op]);
+			snprintf(what, sizeof(what), "%s %u (populate before %s)", rep, i, zap_op_names[op]);
 			if (measure_map(&ts, &req, &o->pop, &map, what, r->reason, sizeof(r->reason)))
 				goto fail;
-			if (i == 0 && op == 0) {
+			if (!warm && i == 0 && op == 0) {
 				theory_input(&r->tin, r->t, o->pop.va, r->size, &r->p, ctx->info,
 					     ctx->thp, false);
 				theory_scan_neighbours(&r->tin);
 			}
 			if (do_op(r, &ts, map, &req, ctx, o, &r->op[op], i)) {
 				r->t->unmap(&ts, map, r->size);
+				if (warm) {
+					char why[sizeof(r->reason)];
+
+					snprintf(why, sizeof(why), "%s", r->reason);
+					snprintf(r->reason, sizeof(r->reason), "warm-up %s", why);
+				}
 				goto fail;
 			}
 			r->t->unmap(&ts, map, r->size);
 		}
-		r->done++;
+		if (!warm)
+			r->done++;
 	}
 	target_close(&ts);
 	return;

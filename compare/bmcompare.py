@@ -38,16 +38,28 @@ def mw_min_p(n, m):
     return float(st.mannwhitneyu(np.arange(n), np.arange(n, n + m), alternative="two-sided").pvalue)
 
 
-def summarise(x):
-    x = np.asarray(x, dtype=float)
+def summarise(x, seed=1):
+    """n, median, mean and ci95: the percentile bootstrap 95% CI of the mean.
+
+    The method of the result files' metric ci95 (bench/stats.h, ci95_method
+    percentile_bootstrap_mean: 3999 resamples), here with scipy's
+    bootstrap: a resample's mean lies between the smallest and the largest
+    value, so the interval never leaves [min, max] and is never negative
+    for a positive metric, where mean -+ t * sem was (2503, 39, 42, 42,
+    50 ms: [-830, 1901]).  Fixed seed, sorted values: the same values, in
+    any order, give the same interval.
+    """
+    x = np.sort(np.asarray(x, dtype=float))
     n = len(x)
     out = {"n": n, "median": float(np.median(x)) if n else None,
-           "mean": float(np.mean(x)) if n else None, "ci95": None}
+           "mean": float(np.mean(x)) if n else None, "ci95": None,
+           "ci95_method": "percentile_bootstrap_mean"}
     if n >= 2:
-        sem = st.sem(x)
-        if sem > 0:
-            lo, hi = st.t.interval(0.95, n - 1, loc=np.mean(x), scale=sem)
-            out["ci95"] = (float(lo), float(hi))
+        if np.ptp(x) > 0:
+            bs = st.bootstrap((x,), np.mean, vectorized=True, n_resamples=3999,
+                              method="percentile", random_state=seed)
+            lo, hi = bs.confidence_interval.low, bs.confidence_interval.high
+            out["ci95"] = (float(max(lo, x.min())), float(min(hi, x.max())))
         else:
             out["ci95"] = (out["mean"], out["mean"])
     return out
@@ -85,12 +97,21 @@ def test_metric(a, b, better, alpha=ALPHA, seed=1):
         else:
             res["p_welch"] = float(st.ttest_ind(a, b, equal_var=False).pvalue)
         res["p_mw"] = float(st.mannwhitneyu(a, b, alternative="two-sided").pvalue)
-    if len(a) >= BOOT_MIN_RUNS and len(b) >= BOOT_MIN_RUNS and ma:
-        def dmed(x, y, axis=-1):
-            return (np.median(y, axis=axis) - np.median(x, axis=axis)) / abs(ma) * 100.0
-        bs = st.bootstrap((np.asarray(a), np.asarray(b)), dmed, vectorized=True, paired=False,
-                          n_resamples=2000, method="percentile", random_state=seed)
-        res["boot_ci_pct"] = (float(bs.confidence_interval.low), float(bs.confidence_interval.high))
+    # The change of the median bootstrapped as log(median(b) / median(a)),
+    # reported as 100 * (exp(.) - 1): a ratio of positive medians, so the
+    # interval is always above -100% (the linear (median(b) - median(a)) /
+    # median(a) was not: -97.8% [-110.6, -77.3]).  Only when every value of
+    # both sides is positive: a resampled median of 0 or below has no log.
+    pos = min(a) > 0 and min(b) > 0
+    if len(a) >= BOOT_MIN_RUNS and len(b) >= BOOT_MIN_RUNS and pos:
+        def lratio(x, y, axis=-1):
+            return np.log(np.median(y, axis=axis) / np.median(x, axis=axis))
+        bs = st.bootstrap((np.asarray(a, dtype=float), np.asarray(b, dtype=float)), lratio,
+                          vectorized=True, paired=False, n_resamples=2000, method="percentile",
+                          random_state=seed)
+        lo, hi = bs.confidence_interval.low, bs.confidence_interval.high
+        if np.isfinite(lo) and np.isfinite(hi):
+            res["boot_ci_pct"] = (float(100.0 * math.expm1(lo)), float(100.0 * math.expm1(hi)))
     pw, pm = res["p_welch"], res["p_mw"]
     if pw is not None and not math.isnan(pw):
         res["significant"] = pw < alpha and (pm < alpha or res["mw_min_p"] >= alpha)
@@ -124,7 +145,7 @@ def side_info(docs):
     ds = [R.describe(d) for d in docs]
     pick = lambda k: sorted({d[k] for d in ds})
     return {"runs": len(docs), "kernel": pick("kernel"), "cpu": pick("cpu"),
-            "virt": pick("virt"), "suite": pick("suite"), "host": pick("host"),
+            "virt": pick("virt"), "clock": pick("clock"), "cpus": pick("cpus"), "suite": pick("suite"), "host": pick("host"),
             "files": [d.get("_path") for d in docs]}
 
 
@@ -142,7 +163,20 @@ def compare(docs_a, docs_b, threshold=5.0, alpha=ALPHA, ignore=()):
            "alpha": alpha, "counts": [], "metrics": [], "dists": [], "warnings": [],
            "only_a": [R.key_str(k, diff[k]) for k in ra if k not in rb],
            "only_b": [R.key_str(k, diff[k]) for k in rb if k not in ra]}
+    clocks = set(out["a"]["clock"]) | set(out["b"]["clock"])
+    if len(clocks) > 1:
+        raise R.ResultError("refusing to compare results made with different guest clocks (%s vs %s): "
+                            "an icount ns is a count of guest instructions, a wall ns is time"
+                            % (", ".join(out["a"]["clock"]), ", ".join(out["b"]["clock"])))
+    out["icount"] = next(iter(clocks)).startswith("icount")
+    cpus = set(out["a"]["cpus"]) | set(out["b"]["cpus"])
+    if out["icount"] and len(cpus) > 1:
+        raise R.ResultError("refusing to compare icount results from guests with different CPU counts "
+                            "(%s vs %s): a 1-CPU kernel runs other code (SMP alternatives patched out)"
+                            % (", ".join(out["a"]["cpus"]), ", ".join(out["b"]["cpus"])))
     for side, info in (("A", out["a"]), ("B", out["b"])):
+        if out["icount"]:
+            continue
         if "tcg" in info["virt"]:
             out["warnings"].append("side %s ran under QEMU TCG: its timings are emulation timings "
                                    "(counts are right); cite timings from bare metal or KVM" % side)
@@ -237,7 +271,9 @@ def _side_cell(s, unit):
     if s["median"] is None:
         return "n/a"
     ci = s["ci95"]
-    pm = "" if not ci else " ±%s" % R.fmt_num((ci[1] - ci[0]) / 2, unit)
+    # the interval's ends: a bootstrap CI is asymmetric, and "mean ± half
+    # its width" would reach below 0 where the interval never does
+    pm = "" if not ci else " [%s, %s]" % (R.fmt_num(ci[0], unit), R.fmt_num(ci[1], unit))
     return "%s (mean %s%s, n=%d)" % (R.fmt_num(s["median"], unit), R.fmt_num(s["mean"], unit), pm, s["n"])
 
 
@@ -261,7 +297,7 @@ def _rows(cmp):
     return rows
 
 
-HEAD = ["run", "metric", "A median (mean ±95% CI, n)", "B median (mean ±95% CI, n)",
+HEAD = ["run", "metric", "A median (mean [95% CI], n)", "B median (mean [95% CI], n)",
         "change", "p Welch", "p MW", "verdict"]
 
 
@@ -269,15 +305,22 @@ def _header_lines(cmp):
     lines = []
     for side in ("a", "b"):
         s = cmp[side]
-        lines.append("%s: %s; %s; virt %s; suite %s; %d run(s)" % (
+        lines.append("%s: %s; %s; virt %s; clock %s; %s CPU(s); suite %s; %d run(s)" % (
             side.upper(), ", ".join(s["kernel"]), ", ".join(s["cpu"]), ", ".join(s["virt"]),
-            ", ".join(s["suite"]), s["runs"]))
+            ", ".join(s["clock"]), ", ".join(s["cpus"]), ", ".join(s["suite"]), s["runs"]))
+    if cmp.get("icount"):
+        lines.append("clock: QEMU icount (%s): every ns below is a path length (guest instructions), "
+                     "not hardware time; exact between boots, blind to caches and TLBs"
+                     % cmp["a"]["clock"][0])
     return lines
 
 
 def _legend(cmp):
-    return ("median of per-run medians; mean ± 95%% CI (Student t) over runs; change of the median, "
-            "[bootstrap 95%% CI] with >= %d runs a side; verdict: better/worse when Welch p < %g "
+    return ("median of per-run medians; mean [95%% CI] over runs (percentile bootstrap of the "
+            "mean, 3999 resamples, fixed seed: within the values' range, never below 0 for a "
+            "positive metric, and as asymmetric as they are); change of the median, [bootstrap 95%% CI of the ratio of medians, "
+            "in log space: always above -100%%] with >= %d runs a side, positive values only; "
+            "verdict: better/worse when Welch p < %g "
             "(and Mann-Whitney agrees where it can), WORSE when also > %g%% worse (fails the "
             "gate), ~ no significant change; (reps): from repetitions of one boot, optimistic"
             % (BOOT_MIN_RUNS, cmp["alpha"], cmp["threshold"]))

@@ -39,6 +39,15 @@ def system_label(doc):
     return "%s/%s" % (s.get("kernel", {}).get("release", "?"), s.get("virt", {}).get("type", "?"))
 
 
+def clock_of(doc):
+    """'wall', or 'icount shift N' (a ns is 2^N guest instructions); results
+    from before the clock was recorded ran on the wall clock."""
+    c = doc.get("system", {}).get("virt", {}).get("clock") or {}
+    if c.get("name") == "icount":
+        return "icount shift %s" % c.get("shift")
+    return "wall"
+
+
 def describe(doc):
     """The facts a reader needs beside a number, from one result."""
     s = doc.get("system", {})
@@ -46,6 +55,8 @@ def describe(doc):
         "kernel": s.get("kernel", {}).get("release", "?"),
         "cpu": s.get("cpu", {}).get("model_name", "?"),
         "virt": s.get("virt", {}).get("type", "?"),
+        "clock": clock_of(doc),
+        "cpus": str(s.get("cpus_online", "?")),
         "suite": doc.get("suite", {}).get("version", "?"),
         "host": s.get("hostname", "?"),
         "created": doc.get("created", "?"),

@@ -400,6 +400,22 @@ def check_run(doc, run, kernel, name):
             what + ": metric %s summarised over every repetition" % m, json.dumps(metric))
 
 
+def ci_outside(node, path=""):
+    """Metric summaries whose ci95 leaves [min, max]: the schema cannot say it."""
+    if isinstance(node, dict):
+        ci = node.get("ci95")
+        if isinstance(ci, list) and len(ci) == 2 and node.get("min") is not None and node.get("max") is not None:
+            lo, hi, mn, mx = ci[0], ci[1], node["min"], node["max"]
+            eps = 1e-9 * max(abs(mn), abs(mx), 1)
+            if not (mn - eps <= lo <= hi <= mx + eps):
+                yield "%s: ci95 [%g, %g] outside [%g, %g]" % (path or "/", lo, hi, mn, mx)
+        for k, v in node.items():
+            yield from ci_outside(v, path + "/" + str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from ci_outside(v, "%s[%d]" % (path, i))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", required=True, choices=sorted(KERNEL_KIND) + ["host"],
@@ -431,6 +447,9 @@ def main():
         tap(err is None, "%s: valid JSON against the schema" % name, err)
         if err is not None:
             continue
+        bad = list(ci_outside(doc))
+        tap(not bad, "%s: every ci95 lies within its metric's [min, max] (never below 0 for a positive one)" % name,
+            "; ".join(bad[:5]))
         if args.kernel == "host" or doc["module"] is None:
             # baselines alone: no module on the host, no device opened
             for run in doc["runs"]:

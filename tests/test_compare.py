@@ -24,6 +24,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "
 sys.path.insert(0, os.path.join(TOP, "compare"))
 import bmcompare  # noqa: E402
 import bmresult  # noqa: E402
+import bmresult  # noqa: E402
 
 N = {"pass": 0, "fail": 0, "n": 0}
 
@@ -170,6 +171,71 @@ def test_stats(tmp):
     ok(any(l.startswith("WARNING") and "TCG" in l for l in out.splitlines()), "a TCG side gets a warning line", out)
 
 
+def test_ci(tmp):
+    """No interval for a positive quantity reaches below 0, no change below -100%."""
+    # A 98% faster B with spread: the linear bootstrap of
+    # (median(b*) - median(a*)) / median(a) reaches below -100% here.
+    a = [100.0, 120.0, 80.0, 150.0, 90.0, 135.0]
+    b = [2.0, 1.5, 3.0, 2.5, 1.8, 2.2]
+    res = bmcompare.test_metric(a, b, "lower")
+    ci = res["boot_ci_pct"]
+    ok(res["change_pct"] is not None and -99 < res["change_pct"] < -97,
+       "-98%% change: change_pct %s" % res["change_pct"])
+    ok(ci is not None and ci[0] > -100 and ci[0] <= res["change_pct"] <= ci[1],
+       "-98% change with spread: bootstrap CI of the median change above -100% and around the change", ci)
+    lin = bmcompare.st.bootstrap(
+        (bmcompare.np.asarray(a), bmcompare.np.asarray(b)),
+        lambda x, y, axis=-1: (bmcompare.np.median(y, axis=axis) - bmcompare.np.median(x, axis=axis))
+        / abs(bmcompare.np.median(a)) * 100.0,
+        vectorized=True, paired=False, n_resamples=2000, method="percentile", random_state=1)
+    ok(lin.confidence_interval.low < -100,
+       "the same data give a linear bootstrap CI below -100%% (%.1f): the check above can fail"
+       % lin.confidence_interval.low)
+    ok(bmcompare.test_metric(a, b, "lower")["boot_ci_pct"] == ci, "the change CI is deterministic (fixed seed)")
+    up = bmcompare.test_metric(b, a, "lower")["boot_ci_pct"]
+    ok(up is not None and up[0] > 0 and up[1] > 1000, "a 50x slower B: CI of the change positive, unbounded above", up)
+
+    # zero and negative values: no log, no CI, no exception
+    z = bmcompare.test_metric([0.0, 1.0, 2.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0], "lower")
+    ok(z["boot_ci_pct"] is None and z["change_pct"] is None, "median 0 on A: no change, no CI", z)
+    z = bmcompare.test_metric([3.0, 1.0, 2.0, -1.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0], "lower")
+    ok(z["boot_ci_pct"] is None and z["change_pct"] is not None, "a negative value: change, but no CI", z)
+    z = bmcompare.test_metric([-3.0, -1.0, -2.0, -4.0, -5.0], [-1.0, -2.0, -3.0, -4.0, -6.0], "higher")
+    ok(z["boot_ci_pct"] is None, "negative medians: no CI", z)
+
+    # the mean's CI: the issue's populate reps, and random positive sets
+    pop = [2503.0, 39.0, 42.0, 42.0, 50.0]
+    s1, s2 = bmcompare.summarise(pop), bmcompare.summarise(list(reversed(pop)))
+    lo, hi = s1["ci95"]
+    ok(min(pop) <= lo < s1["mean"] < hi <= max(pop) and lo >= 0,
+       "heavy tail 2503 39 42 42 50: mean CI [%.1f, %.1f] within [min, max], >= 0 (Student t: [-830, 1901])" % (lo, hi))
+    ok(s1["ci95"] == s2["ci95"] == bmcompare.summarise(pop)["ci95"], "mean CI deterministic", (s1, s2))
+    ok(bmcompare.summarise([42.0])["ci95"] is None and bmcompare.summarise([7.0, 7.0])["ci95"] == (7.0, 7.0),
+       "n=1: no CI; identical values: [x, x]")
+    rng = random.Random(13)
+    bad = []
+    for _ in range(100):
+        x = [rng.lognormvariate(0, 1.5) * (100 if rng.random() < 0.1 else 1) for _ in range(rng.randint(2, 9))]
+        c = bmcompare.summarise(x)["ci95"]
+        if not (c and min(x) <= c[0] <= c[1] <= max(x) and c[0] > 0):
+            bad.append((x, c))
+    ok(not bad, "100 random heavy-tailed positive sets: every mean CI within [min, max], > 0", bad[:3])
+
+    # end to end: 6 boots a side, B 98% faster, 10% between-boot noise
+    sa = side(tmp, "ci-a", "6.12", [1.0] * 6, seed=14, boot_sd=0.1)
+    sb = side(tmp, "ci-b", "6.12", [0.02] * 6, seed=15, boot_sd=0.1)
+    cmp = bmcompare.compare(load(sa), load(sb))
+    cis = [(m["key"], m["metric"], m["boot_ci_pct"]) for m in cmp["metrics"]]
+    ok(cis and all(c and c[0] > -100 for _, _, c in cis),
+       "compare, B 98% faster with spread: every change CI above -100%", cis)
+    sides = [(m["metric"], m[s]["ci95"]) for m in cmp["metrics"] for s in ("a", "b")]
+    ok(all(c and c[0] >= 0 for _, c in sides), "compare: no mean CI of a positive metric below 0", sides)
+    rc, out, err = compare_cli(sa, sb)
+    chg = [float(x) for x in re.findall(r"\[([+-][0-9.]+), [+-][0-9.]+\]", out)]
+    ok(chg and min(chg) > -100 and "Student t" not in out and "log space" in out,
+       "the table's change CIs are above -100% and the legend names the method", out)
+
+
 def test_matching(tmp):
     rng = random.Random(6)
     a = result("k", [run("pud", 1.0, rng, size=1 << 28), run("pud", 1.0, rng, size=1 << 30)])
@@ -187,6 +253,41 @@ def test_matching(tmp):
     e = result("k", [run("pud", 1.0, rng, bench="tlb")])
     cmp = bmcompare.compare([dict(a, _path="a")], [dict(e, _path="e")])
     ok(not cmp["metrics"], "another bench with the same target does not match", cmp["only_b"])
+
+
+def test_clock(tmp):
+    """icount results compare only with icount results from as many CPUs."""
+    def write(name, clock, cpus, scale):
+        rng = random.Random(len(name))
+        virt = "tcg"
+        extra = {"cpus_online": cpus,
+                 "virt": {"type": virt, "vendor": "TCGTCGTCGTCG", "source": "cpuid", "clock": clock}}
+        paths = []
+        for i in range(3):
+            doc = result("6.12", [run("pte", scale, rng, pte=65536, pmd=0, within=0.0)], virt=virt, extra=extra)
+            path = os.path.join(tmp, "%s-%d.json" % (name, i))
+            with open(path, "w") as fh:
+                json.dump(doc, fh)
+            paths.append(path)
+        return paths
+    ic = {"name": "icount", "shift": 0, "source": "env", "ns_means": "one guest instruction"}
+    wall = {"name": "wall", "shift": None, "source": "default", "ns_means": "wall-clock time"}
+    a = write("ic-a", ic, 1, 1.0)
+    rc, out, err = compare_cli(a, write("wall-b", wall, 1, 1.0))
+    ok(rc == 2 and "different guest clocks" in err, "compare refuses icount against the wall clock (exit 2)",
+       (rc, err))
+    rc, out, err = compare_cli(a, write("ic-2cpu", ic, 2, 1.0))
+    ok(rc == 2 and "different CPU counts" in err, "compare refuses icount results from 1 and 2 CPUs", (rc, err))
+    rc, out, err = compare_cli(a, write("ic-b", ic, 1, 1.0))
+    ok(rc == 0 and "path length (guest instructions), not hardware time" in out and "emulation timings" not in out,
+       "icount vs icount: the header says what a ns is, no TCG wall-clock warning", out[:600])
+    rc, out, err = compare_cli(a, write("ic-slow", ic, 1, 1.06))
+    ok(rc == 1 and "WORSE" in out, "icount: +6% in every run is a regression (exit 1)", (rc, out[-600:]))
+    # results from before the clock was recorded ran on the wall clock
+    old = json.load(open(a[0]))
+    del old["system"]["virt"]["clock"]
+    ok(bmresult.clock_of(old) == "wall" and bmresult.clock_of(json.load(open(a[0]))) == "icount shift 0",
+       "clock_of: missing clock is the wall clock", bmresult.clock_of(old))
 
 
 def test_markdown(tmp):
@@ -297,7 +398,9 @@ def main():
     tmp = tempfile.mkdtemp(prefix="test_compare.")
     try:
         test_stats(tmp)
+        test_ci(tmp)
         test_matching(tmp)
+        test_clock(tmp)
         test_markdown(tmp)
         test_exports(tmp, real)
         test_plot(tmp, real)

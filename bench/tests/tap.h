@@ -42,7 +42,8 @@ const char *test_build_dir(void);
 	X(test_smaps_page_sizes, "page sizes from /proc/self/smaps (thp, hugetlb, zero page)") \
 	X(test_stats_slots, "statistics mapping: faults summed over slots; pfnmap page sizes") \
 	X(test_stats_summary, "stats: mean/stddev/median/CI95 on known data") \
-	X(test_t_table, "stats: Student t table and normal tail")	\
+	X(test_stats_ci_heavy_tail, "stats: bootstrap CI95 of the mean: heavy tail within [min, max], >= 0, deterministic, none for n=1") \
+	X(test_splitmix64, "stats: splitmix64 reference outputs")	\
 	X(test_hist_buckets, "histogram: bucket index and bounds agree") \
 	X(test_hist_percentiles, "histogram: percentiles within the relative error bound") \
 	X(test_theory_612, "theory: 6.12 sanity cases (remap, pte, bulk, pmd, pud)") \

@@ -133,6 +133,10 @@ void test_options(void)
 	CHECK(PARSE("--size=5000") && strstr(err, "4K"), "non-4K: %s", err);
 	CHECK(PARSE("--reps=0") && strstr(err, "out of range"), "reps 0: %s", err);
 	CHECK(PARSE("--reps=ten") && strstr(err, "--reps"), "reps garbage: %s", err);
+	CHECK(parse(&c, &e, 0, NULL, err, sizeof(err)) == 0 && c.warmup == 1, "warmup default 1");
+	CHECK(PARSE("--warmup=0") == 0 && c.warmup == 0, "warmup 0 disables: %s", err);
+	CHECK(PARSE("--warmup=3") == 0 && c.warmup == 3, "warmup 3: %s", err);
+	CHECK(PARSE("--warmup=1001") && strstr(err, "out of range"), "warmup 1001: %s", err);
 	CHECK(PARSE("--bogus=1") && strstr(err, "unknown option --bogus"), "unknown: %s", err);
 	CHECK(PARSE("size=1G") && strstr(err, "unexpected argument"), "positional: %s", err);
 	CHECK(PARSE("--", "x") && strstr(err, "unexpected argument 'x'"), "after --: %s", err);
@@ -220,6 +224,13 @@ void test_profile(void)
 	CHECK(c.reps == 2, "command line wins over profile (reps %" PRIu64 ")", c.reps);
 	CHECK(c.targets == 1ULL << BENCH_MMIO_STRATEGY_PUD && e.mode == 1, "profile enums");
 	CHECK(c.profile && !strcmp(c.profile, p), "profile recorded");
+	CHECK(c.warmup == 1, "warmup default under a profile without the key");
+	unlink(p);
+
+	p = write_tmp("warmup=0\nreps=3\n");
+	snprintf(arg, sizeof(arg), "--profile=%s", p);
+	CHECK(PARSE(arg) == 0 && c.warmup == 0 && c.reps == 3, "profile key warmup=0: %s", err);
+	CHECK(PARSE(arg, "--warmup=2") == 0 && c.warmup == 2, "command line wins over the profile's warmup");
 	unlink(p);
 
 	p = write_tmp("size=1G\nthis is not an option\n");

@@ -31,6 +31,20 @@ void test_sysinfo_parsers(void)
 	CHECK(!strcmp(virt_classify(true, "", NULL, &src), "other"), "hv bit, no signature");
 	CHECK(!strcmp(virt_classify(false, "", "bogus", &src), "none") && !strcmp(src, "cpuid"),
 	      "bad env hint ignored");
+	{
+		struct guest_clock c;
+		char e[128];
+
+		CHECK(!guest_clock_parse(NULL, NULL, &c, e, sizeof(e)) && !strcmp(c.name, "wall") &&
+		      c.shift == -1 && !strcmp(c.source, "default"), "clock: unset is the wall clock");
+		CHECK(!guest_clock_parse("icount", "3", &c, e, sizeof(e)) && !strcmp(c.name, "icount") &&
+		      c.shift == 3 && strstr(c.ns_means, "not hardware time"), "clock: icount shift 3");
+		CHECK(guest_clock_parse("icount", NULL, &c, e, sizeof(e)) && strstr(e, "SHIFT"),
+		      "clock: icount without a shift refused");
+		CHECK(guest_clock_parse("icount", "11", &c, e, sizeof(e)), "clock: shift 11 refused");
+		CHECK(guest_clock_parse("tsc", "0", &c, e, sizeof(e)) && strstr(e, "wall or icount"),
+		      "clock: unknown clock refused");
+	}
 	CHECK(!sysfs_choice("always [madvise] never", out, sizeof(out)) && !strcmp(out, "madvise"), "choice");
 	CHECK(!sysfs_choice("[always] defer defer+madvise madvise never", out, sizeof(out)) &&
 	      !strcmp(out, "always"), "first choice");
@@ -50,7 +64,11 @@ void test_metric_json(void)
 	CHECK(json_real_value(json_object_get(m, "mean")) == 20, "mean");
 	CHECK(json_real_value(json_object_get(m, "stddev")) == 10, "stddev");
 	ci = json_object_get(m, "ci95");
-	CHECK(json_array_size(ci) == 2 && json_real_value(json_array_get(ci, 0)) < 20, "ci");
+	CHECK(json_array_size(ci) == 2 && json_real_value(json_array_get(ci, 0)) < 20 &&
+	      json_real_value(json_array_get(ci, 0)) >= 10 && json_real_value(json_array_get(ci, 1)) <= 30,
+	      "ci within [min, max]");
+	CHECK(!strcmp(json_string_value(json_object_get(m, "ci95_method")), "percentile_bootstrap_mean"),
+	      "ci95_method names the method");
 	CHECK(!strcmp(json_string_value(json_object_get(m, "better")), "lower"), "better");
 	json_decref(m);
 	m = metric_json("ns", "lower", v, valid, 3);
@@ -59,8 +77,8 @@ void test_metric_json(void)
 	CHECK(json_real_value(json_object_get(m, "median")) == 20, "median of valid");
 	json_decref(m);
 	m = metric_json("ns", "lower", v, NULL, 1);
-	CHECK(json_is_null(json_object_get(m, "ci95")) && json_is_null(json_object_get(m, "stddev")),
-	      "n=1: ci95 null");
+	CHECK(json_is_null(json_object_get(m, "ci95")) && json_is_null(json_object_get(m, "stddev")) &&
+	      json_is_string(json_object_get(m, "ci95_method")), "n=1: ci95 null, its method named");
 	json_decref(m);
 	m = metric_json("ns", "lower", v, (const bool[]){ false }, 1);
 	CHECK(json_is_null(json_object_get(m, "mean")) && json_integer_value(json_object_get(m, "n")) == 0,
@@ -300,7 +318,7 @@ void test_sample_result(void)
 {
 	struct common_params p = {
 		.targets = TARGETS_ALL, .size = 256ULL << 20, .offset = 0, .align = 0,
-		.access = ACCESS_AUTO, .cache = 0, .reps = 3, .cpu = OPT_UNSET,
+		.access = ACCESS_AUTO, .cache = 0, .reps = 3, .cpu = OPT_UNSET, .warmup = 1,
 		.device = "/dev/bench_mmio",
 	};
 	struct tsc_info tsc = { .hz = 2e9, .invariant = true, .is_tsc = true };
@@ -366,6 +384,9 @@ void test_sample_result(void)
 	      (json_int_t)SZ_2M, "pmd page size 2M");
 	CHECK(!strcmp(json_string_value(json_object_get(json_object_get(run, "latency_method"), "attribution")),
 		      "stats_page"), "attribution recorded");
+	CHECK(json_integer_value(json_object_get(json_object_get(run, "params"), "warmup")) == 1 &&
+	      json_integer_value(json_object_get(json_object_get(run, "params"), "reps")) == 3,
+	      "params.warmup recorded beside reps");
 	json_array_append_new(runs, run);
 
 	/* pud: the module reported PTEs only, and rep 2 differs; getrusage fallback */
