@@ -170,7 +170,7 @@ validate: $(BENCH_BIN)
 # (scripts/anatomy: ftrace function_graph under icount, tracer cost taken out).
 anatomy: $(BENCH_BIN)
 	scripts/anatomy --kernels "$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),$(or $(KERNEL),debian-6.12))" \
-		$(if $(filter command line,$(origin STRATEGY)),--strategies $(STRATEGY)) $(if $(DIR),--out $(DIR))
+		$(if $(filter command line,$(origin STRATEGY)),--strategies $(STRATEGY)) --out $(or $(DIR),$(out_dir)/anatomy)
 
 # On a machine with working KVM and a PMU: the wall-clock validation, host
 # baselines with dTLB counters and a KVM guest's fault bench, one archive.
