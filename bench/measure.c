@@ -62,6 +62,24 @@ static void on_fault_signal(int sig, siginfo_t *si, void *uc)
 	raise(sig);
 }
 
+void reason_prefix(char *reason, size_t len, const char *prefix)
+{
+	size_t plen = strlen(prefix) + 2, rlen = strnlen(reason, len);
+
+	if (!len)
+		return;
+	if (plen >= len) {
+		snprintf(reason, len, "%s", prefix);
+		return;
+	}
+	if (rlen > len - 1 - plen)
+		rlen = len - 1 - plen;
+	memmove(reason + plen, reason, rlen);
+	memcpy(reason, prefix, plen - 2);
+	memcpy(reason + plen - 2, ": ", 2);
+	reason[plen + rlen] = '\0';
+}
+
 void measure_init(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_fault_signal, .sa_flags = SA_SIGINFO };

@@ -87,6 +87,12 @@ int measure_touch(struct target_state *ts, volatile char *map, const struct pass
 int measure_guarded(void (*fn)(void *), void *arg, volatile char *map, const char *what,
 		    char *reason, size_t len);
 
+/*
+ * Put @prefix and ": " before the reason already in @reason (len bytes),
+ * truncating its tail if the two do not fit: "warm-up 0: SIGBUS at ...".
+ */
+void reason_prefix(char *reason, size_t len, const char *prefix);
+
 /* Set up signal handlers and pre-fault what the loops write; call once. */
 void measure_init(void);
 

@@ -214,10 +214,10 @@ static void measure(struct threads_run *r, const struct bench_ctx *ctx, const st
 	 */
 	for (unsigned int w = 0; w < r->p.warmup && r->npoints; w++)
 		if (one_rep(r, &r->pt[0], &ts, ctx, 0)) {
-			char why[sizeof(r->reason)];
+			char what[32];
 
-			snprintf(why, sizeof(why), "%s", r->reason);
-			snprintf(r->reason, sizeof(r->reason), "warm-up %u: %s", w, why);
+			snprintf(what, sizeof(what), "warm-up %u", w);
+			reason_prefix(r->reason, sizeof(r->reason), what);
 			r->status = RUN_FAIL;
 			target_close(&ts);
 			return;

@@ -211,10 +211,8 @@ static void measure(struct zap_run *r, const struct bench_ctx *ctx, const struct
 			if (do_op(r, &ts, map, &req, ctx, o, &r->op[op], i)) {
 				r->t->unmap(&ts, map, r->size);
 				if (warm) {
-					char why[sizeof(r->reason)];
-
-					snprintf(why, sizeof(why), "%s", r->reason);
-					snprintf(r->reason, sizeof(r->reason), "warm-up %s", why);
+					snprintf(what, sizeof(what), "warm-up %u", i);
+					reason_prefix(r->reason, sizeof(r->reason), what);
 				}
 				goto fail;
 			}

@@ -74,7 +74,8 @@ const char *test_build_dir(void);
 	X(test_zap_resolve, "zap: the range actually zapped (the counter, the rule), the partial range") \
 	X(test_threads_slices, "threads: the T sweep, whole-grain slices, the grain") \
 	X(test_fork_child, "fork: what the child faults, per variant") \
-	X(test_size_list, "--sizes: a comma list of sizes, errors named")
+	X(test_size_list, "--sizes: a comma list of sizes, errors named") \
+	X(test_reason_prefix, "a warm-up's failure reason: prefixed, truncated to fit, terminated")
 
 #define DECLARE(fn, desc) void fn(void);
 TESTS(DECLARE)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fork.h"
+#include "measure.h"
 #include "tap.h"
 #include "threads.h"
 #include "zap.h"
@@ -207,4 +208,20 @@ void test_size_list(void)
 	CHECK(parse_size_list("4K,4K,4K,4K,4K", v, 4, &n, err, sizeof(err)), "too many");
 	CHECK(parse_size_list(",", v, 4, &n, err, sizeof(err)), "none");
 	CHECK(parse_size_list("0", v, 4, &n, err, sizeof(err)), "zero");
+}
+
+void test_reason_prefix(void)
+{
+	char r[16] = "SIGBUS at 0";
+
+	reason_prefix(r, sizeof(r), "warm-up");
+	CHECK(!strcmp(r, "warm-up: SIGBUS"), "truncated tail: '%s'", r);
+	snprintf(r, sizeof(r), "x");
+	reason_prefix(r, sizeof(r), "w 1");
+	CHECK(!strcmp(r, "w 1: x"), "short: '%s'", r);
+	memset(r, 'a', sizeof(r));	/* no terminator in the buffer */
+	reason_prefix(r, sizeof(r), "w");
+	CHECK(strlen(r) == sizeof(r) - 1 && !strncmp(r, "w: aaa", 6), "unterminated: '%s'", r);
+	reason_prefix(r, sizeof(r), "a prefix longer than the buffer");
+	CHECK(!strcmp(r, "a prefix longer"), "prefix only: '%s'", r);
 }
